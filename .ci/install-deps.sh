@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install the Debian packages the build and tests need. Root installs what is
+# missing; anyone else gets the exact apt-get line. Usage: install-deps.sh [build|bpf|test|all]
+set -eu
+what=${1:-all}
+base="make gcc pkg-config libzstd-dev libsqlite3-dev libcsv-dev libyaml-dev libjansson-dev libxxhash-dev"
+bpf="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev"
+test="libcriterion-dev sqlite3 python3 procps"
+extra="libmicrohttpd-dev libdw-dev"
+case "$what" in
+build) pkgs="$base $extra" ;;
+bpf) pkgs="$bpf" ;;
+test) pkgs="$test" ;;
+all) pkgs="$base $extra $bpf $test" ;;
+*) echo "usage: $0 [build|bpf|test|all]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "missing Debian packages; install them with:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/update-success-stamp
+if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists 2>/dev/null | grep -v lock)" ] \
+	|| ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+	apt-get update -qq >&2
+	apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+: "$stamp"

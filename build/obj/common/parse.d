@@ -1,0 +1,2 @@
+build/obj/common/parse.o: common/parse.c common/parse.h
+common/parse.h:

@@ -1,0 +1,3 @@
+build/obj/tests/unit/common/test_parse.o: tests/unit/common/test_parse.c \
+ common/parse.h
+common/parse.h:

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "common/syscalls.h"
+
+Test(common_syscalls, x86_64_table_names_known_numbers)
+{
+	cr_expect_str_eq(syscalls_name(syscalls_x86_64, syscalls_x86_64_count, 0), "read");
+	cr_expect_str_eq(syscalls_name(syscalls_x86_64, syscalls_x86_64_count, 74), "fsync");
+	cr_expect_str_eq(syscalls_name(syscalls_x86_64, syscalls_x86_64_count, 202), "futex");
+	cr_expect_str_eq(syscalls_name(syscalls_x86_64, syscalls_x86_64_count, 455),
+			 "futex_wait");
+	cr_expect_null(syscalls_name(syscalls_x86_64, syscalls_x86_64_count, 100000));
+	cr_expect_eq(syscalls_lookup(syscalls_x86_64, syscalls_x86_64_count, "getppid"), 110);
+	cr_expect_eq(syscalls_lookup(syscalls_x86_64, syscalls_x86_64_count, "nope"), -ENOENT);
+}
+
+Test(common_syscalls, generic_table_is_aarch64_numbering)
+{
+	cr_expect_str_eq(syscalls_name(syscalls_generic, syscalls_generic_count, 63), "read");
+	cr_expect_str_eq(syscalls_name(syscalls_generic, syscalls_generic_count, 98), "futex");
+}
+
+Test(common_syscalls, categories)
+{
+	cr_expect_eq(syscalls_category("read"), SC_FILE);
+	cr_expect_eq(syscalls_category("sendto"), SC_NETWORK);
+	cr_expect_eq(syscalls_category("futex"), SC_SYNC);
+	cr_expect_eq(syscalls_category("epoll_wait"), SC_POLL);
+	cr_expect_eq(syscalls_category("nanosleep"), SC_TIME);
+	cr_expect_eq(syscalls_category("mmap"), SC_MEMORY);
+	cr_expect_eq(syscalls_category("kill"), SC_SIGNAL);
+	cr_expect_eq(syscalls_category("pipe2"), SC_IPC);
+	cr_expect_eq(syscalls_category("clone3"), SC_PROCESS);
+	cr_expect_eq(syscalls_category("no_such_call"), SC_OTHER);
+	cr_expect_eq(syscalls_category_parse("network"), SC_NETWORK);
+	cr_expect_eq(syscalls_category_parse("bogus"), -ENOENT);
+	cr_expect_str_eq(syscalls_category_name(SC_POLL), "poll");
+}
+
+Test(common_syscalls, fd_first_argument)
+{
+	cr_expect(syscalls_first_arg_is_fd("read"));
+	cr_expect(syscalls_first_arg_is_fd("epoll_wait"));
+	cr_expect(!syscalls_first_arg_is_fd("nanosleep"));
+	cr_expect(!syscalls_first_arg_is_fd("getppid"));
+	cr_expect(!syscalls_first_arg_is_fd(NULL));
+}
