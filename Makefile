@@ -77,7 +77,7 @@ RECORD_LIBS := $(call pc,libbpf) $(call pc,libelf) $(call pc,yaml-0.1) -lz
 TEST_LIBS := $(call pc,criterion)
 
 # Module fragments may extend the variables above and add targets.
--include $(wildcard */module.mk tests/*/module.mk samples/*/module.mk)
+-include $(wildcard */module.mk */*/module.mk */*/*/module.mk)
 
 # ---------------------------------------------------------------- compile
 $(O)/obj/%.o: %.c | $(DEPS_STAMP)-build
