@@ -12,7 +12,9 @@
  *
  * All functions return 0 or -errno: -EEXIST (open: the file exists and
  * force is false), -EIO (an SQLite error; ana_sql_errmsg() has its text),
- * -ENOMEM, -EINVAL.
+ * -ENOMEM, -EINVAL, -ENOSPC (disk full while loading). ana_sql_open()
+ * fails with the errno of the file operation that failed (-EACCES, -ENOENT,
+ * -EISDIR, ...); it hands no object back, so there is no message to read.
  */
 #ifndef ANALYZE_SQLITE_OUT_H
 #define ANALYZE_SQLITE_OUT_H
@@ -27,7 +29,8 @@ struct ana_sql;
 int ana_sql_open(const char *path, bool force, struct ana_sql **out);
 
 /* One row of trace_info per (file, key): host facts, recorder options,
- * analysis method, totals. file_idx numbers the input files from 0. */
+ * analysis method, totals. file_idx numbers the input files from 0;
+ * UINT32_MAX (stored as NULL) means the row is about the whole analysis. */
 int ana_sql_trace_info(struct ana_sql *s, uint32_t file_idx, const char *key,
 		       const char *value);
 
@@ -83,6 +86,9 @@ struct ana_sql_stat {
 	uint64_t count, errors;
 	uint64_t total_ns, mean_ns, min_ns, max_ns;
 	uint64_t p50_ns, p90_ns, p99_ns, p999_ns;
+	/* Added: scope "window" only: the syscall this window row covers, or
+	 * NULL for all syscalls of the window (window_stats.syscall). */
+	const char *window_syscall;
 };
 int ana_sql_stat(struct ana_sql *s, const struct ana_sql_stat *st);
 
@@ -144,5 +150,9 @@ int ana_sql_stack(struct ana_sql *s, uint32_t file_idx, uint32_t stack_id,
 int ana_sql_close(struct ana_sql *s, bool commit);
 
 const char *ana_sql_errmsg(const struct ana_sql *s);
+
+/* Added: the Linux name of errno err (sign ignored): "EAGAIN", or the
+ * kernel-internal "ERESTARTSYS"...; NULL when unknown or 0. Static storage. */
+const char *ana_sql_errno_name(int err);
 
 #endif /* ANALYZE_SQLITE_OUT_H */

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared between the analyze/sqlite_*.c files: the loader object, its
+ * prepared statements and the binding helpers. Not part of the interface.
+ */
+#ifndef ANALYZE_SQLITE_INTERNAL_H
+#define ANALYZE_SQLITE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "analyze/sqlite_out.h"
+
+/* PRAGMA user_version and trace_info's "schema_version" (docs/SQL.md). */
+#define ANA_SQL_SCHEMA_VERSION 1
+#define ANA_SQL_SCHEMA_VERSION_TEXT "1"
+/* PRAGMA application_id: "EBTS" read as a big-endian integer. */
+#define ANA_SQL_APPLICATION_ID 0x45425453
+
+enum sql_stmt {
+	SQ_TRACE_INFO = 0,
+	SQ_EVENT,
+	SQ_PROCESS,
+	SQ_THREAD,
+	SQ_FD,
+	SQ_STAT_SYSCALL,
+	SQ_STAT_CATEGORY,
+	SQ_STAT_PROCESS,
+	SQ_STAT_THREAD,
+	SQ_STAT_WINDOW,
+	SQ_REQUEST,
+	SQ_HOTSPOT,
+	SQ_OUTLIER,
+	SQ_LOSS,
+	SQ_SUGGESTION,
+	SQ_STACK,
+	SQ__COUNT
+};
+
+struct ana_sql {
+	sqlite3 *db;
+	char *path;		/* the file the user asked for */
+	char *tmp;		/* where it is built; renamed to path on commit */
+	bool force;
+	bool in_tx;
+	bool failed;		/* an insert failed: close must not commit */
+	sqlite3_stmt *stmt[SQ__COUNT];
+	char errmsg[512];
+};
+
+/* The schema (tables only), the post-load indexes and views, the INSERT
+ * text of each statement. All constant; data never goes into SQL text. */
+extern const char sql_schema[];
+extern const char sql_post_load[];
+extern const char *const sql_insert[SQ__COUNT];
+
+/* Records "what: sqlite's message" in s->errmsg; returns the -errno for rc
+ * (-ENOSPC disk full, -ENOMEM, -EIO otherwise). */
+int sql_fail(struct ana_sql *s, int rc, const char *what);
+
+/* A missing or invalid argument: -EINVAL, and when s is not NULL the load
+ * is marked failed (a row is missing) with "what: invalid argument". */
+int sql_invalid(struct ana_sql *s, const char *what);
+
+/* Runs a statement with every parameter bound, then resets it. */
+int sql_step(struct ana_sql *s, enum sql_stmt which, const char *what);
+
+/* Binders: 1-based column i of stmt. Text keeps its exact bytes (explicit
+ * length, may be invalid UTF-8); NULL text binds SQL NULL. The text must
+ * stay valid until sql_step() returns. u64 above INT64_MAX binds as REAL. */
+void sql_bind_text(sqlite3_stmt *st, int i, const char *v);
+void sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v);
+void sql_bind_i64(sqlite3_stmt *st, int i, int64_t v);
+void sql_bind_u64_or_null(sqlite3_stmt *st, int i, uint64_t v, uint64_t none);
+void sql_bind_i64_or_null(sqlite3_stmt *st, int i, int64_t v, bool none);
+
+#endif /* ANALYZE_SQLITE_INTERNAL_H */

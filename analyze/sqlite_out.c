@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loader's life cycle: the database is built in a temporary file next
+ * to the target, inside one transaction with journaling in memory and no
+ * fsync per statement; close adds indexes and views, commits, fsyncs once and
+ * renames the file into place. A failed or abandoned load never leaves a
+ * partial database under the target name, and --force replaces the target
+ * (even a symlink, which is replaced, not followed) only once the new
+ * database is complete.
+ */
+#include "analyze/sqlite_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/sqlite_internal.h"
+
+/* Page cache during the load, KiB (negative cache_size): bounds memory, and
+ * lets the post-load index sorts run mostly in memory. */
+#define LOAD_CACHE_KIB 65536
+
+int sql_fail(struct ana_sql *s, int rc, const char *what)
+{
+	int err;
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		err = -ENOSPC;
+		break;
+	case SQLITE_NOMEM:
+		err = -ENOMEM;
+		break;
+	default:
+		err = -EIO;
+	}
+	if (!s->failed)
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what,
+			 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	s->failed = true;
+	return err;
+}
+
+int sql_invalid(struct ana_sql *s, const char *what)
+{
+	if (s && !s->failed)
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: invalid argument", what);
+	if (s)
+		s->failed = true;
+	return -EINVAL;
+}
+
+int sql_step(struct ana_sql *s, enum sql_stmt which, const char *what)
+{
+	sqlite3_stmt *st = s->stmt[which];
+	int rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, rc, what);
+	return 0;
+}
+
+void sql_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	/* SQLITE_STATIC: every insert rebinds all its parameters before the
+	 * next step, so sqlite never reads a pointer after the call returns. */
+	if (v)
+		sqlite3_bind_text(st, i, v, (int)strnlen(v, INT32_MAX), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v)
+{
+	if (v <= INT64_MAX)
+		sqlite3_bind_int64(st, i, (int64_t)v);
+	else
+		sqlite3_bind_double(st, i, (double)v);
+}
+
+void sql_bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+void sql_bind_u64_or_null(sqlite3_stmt *st, int i, uint64_t v, uint64_t none)
+{
+	if (v == none)
+		sqlite3_bind_null(st, i);
+	else
+		sql_bind_u64(st, i, v);
+}
+
+void sql_bind_i64_or_null(sqlite3_stmt *st, int i, int64_t v, bool none)
+{
+	if (none)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static int exec(struct ana_sql *s, const char *sql, const char *what)
+{
+	int rc;
+
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(s, rc, what);
+	return 0;
+}
+
+/* An empty file, O_EXCL, in the target's directory (so the final rename
+ * stays on one filesystem), with the mode a plain creat() would give. */
+static int make_tmp(struct ana_sql *s)
+{
+	size_t n = strlen(s->path) + sizeof(".tmp-XXXXXX");
+	mode_t mask;
+	int fd, err = 0;
+
+	s->tmp = malloc(n);
+	if (!s->tmp)
+		return -ENOMEM;
+	snprintf(s->tmp, n, "%s.tmp-XXXXXX", s->path);
+	fd = mkstemp(s->tmp);
+	if (fd < 0) {
+		err = -errno;
+		free(s->tmp);
+		s->tmp = NULL;
+		return err;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int check_target(const char *path, bool force)
+{
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		return -errno;
+	}
+	if (!force)
+		return -EEXIST;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return 0;
+}
+
+static int prepare_all(struct ana_sql *s)
+{
+	int i, rc;
+
+	for (i = 0; i < SQ__COUNT; i++) {
+		rc = sqlite3_prepare_v3(s->db, sql_insert[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&s->stmt[i], NULL);
+		if (rc != SQLITE_OK)
+			return sql_fail(s, rc, "prepare");
+	}
+	return 0;
+}
+
+static int create_db(struct ana_sql *s)
+{
+	char sql[256];
+	int rc, err;
+
+	rc = sqlite3_open_v2(s->tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(s, rc, "open");
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+		 " PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-%d;"
+		 " PRAGMA user_version=%d; PRAGMA application_id=%d;",
+		 LOAD_CACHE_KIB, ANA_SQL_SCHEMA_VERSION, ANA_SQL_APPLICATION_ID);
+	err = exec(s, sql, "set up");
+	if (!err)
+		err = exec(s, "BEGIN", "begin");
+	if (err)
+		return err;
+	s->in_tx = true;
+	err = exec(s, sql_schema, "create tables");
+	if (!err)
+		err = prepare_all(s);
+	if (!err)
+		err = ana_sql_trace_info(s, UINT32_MAX, "schema_version",
+					 ANA_SQL_SCHEMA_VERSION_TEXT);
+	return err;
+}
+
+static void release(struct ana_sql *s)
+{
+	int i;
+
+	for (i = 0; i < SQ__COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db && s->in_tx)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(s->db);
+	if (s->tmp)
+		unlink(s->tmp);
+	free(s->tmp);
+	free(s->path);
+	free(s);
+}
+
+int ana_sql_open(const char *path, bool force, struct ana_sql **out)
+{
+	struct ana_sql *s;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!path || !*path)
+		return -EINVAL;
+	err = check_target(path, force);
+	if (err)
+		return err;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->force = force;
+	s->path = strdup(path);
+	err = s->path ? make_tmp(s) : -ENOMEM;
+	if (!err)
+		err = create_db(s);
+	if (err) {
+		release(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Moves the finished file into place: rename() replaces a target (a symlink
+ * itself, not what it points to) only with force; otherwise the target must
+ * still not exist, checked atomically. */
+static int install(struct ana_sql *s)
+{
+	int fd, err = 0;
+
+	fd = open(s->tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fsync(fd))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		return err;
+	if (s->force)
+		return rename(s->tmp, s->path) ? -errno : 0;
+	if (!renameat2(AT_FDCWD, s->tmp, AT_FDCWD, s->path, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	/* No RENAME_NOREPLACE on this filesystem: link() refuses an
+	 * existing name too. */
+	if (link(s->tmp, s->path))
+		return -errno;
+	unlink(s->tmp);
+	return 0;
+}
+
+static int finish(struct ana_sql *s)
+{
+	int i, err;
+
+	err = exec(s, sql_post_load, "create indexes and views");
+	if (!err)
+		err = exec(s, "PRAGMA analysis_limit=1000; ANALYZE", "analyze");
+	if (!err)
+		err = exec(s, "COMMIT", "commit");
+	if (err)
+		return err;
+	s->in_tx = false;
+	for (i = 0; i < SQ__COUNT; i++) {
+		sqlite3_finalize(s->stmt[i]);
+		s->stmt[i] = NULL;
+	}
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		return sql_fail(s, sqlite3_errcode(s->db), "close");
+	s->db = NULL;
+	err = install(s);
+	if (err) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "cannot move %s to %s: %s", s->tmp,
+			 s->path, strerror(-err));
+		return err;
+	}
+	free(s->tmp);
+	s->tmp = NULL;
+	return 0;
+}
+
+int ana_sql_close(struct ana_sql *s, bool commit)
+{
+	int err = 0;
+
+	if (!s)
+		return 0;
+	if (commit && s->failed)
+		err = -EIO;
+	else if (commit)
+		err = finish(s);
+	release(s);
+	return err;
+}
+
+const char *ana_sql_errmsg(const struct ana_sql *s)
+{
+	if (!s)
+		return "no database";
+	return s->errmsg[0] ? s->errmsg : "no error";
+}
+
+int ana_sql_trace_info(struct ana_sql *s, uint32_t file_idx, const char *key,
+		       const char *value)
+{
+	sqlite3_stmt *st;
+
+	if (!s || !key)
+		return sql_invalid(s, "ana_sql_trace_info");
+	st = s->stmt[SQ_TRACE_INFO];
+	sql_bind_u64_or_null(st, 1, file_idx, UINT32_MAX);
+	sql_bind_text(st, 2, key);
+	sql_bind_text(st, 3, value);
+	return sql_step(s, SQ_TRACE_INFO, "insert into trace_info");
+}
+
+int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
+{
+	sqlite3_stmt *st;
+
+	if (!s || !ev || !ev->syscall || !ev->category)
+		return sql_invalid(s, "ana_sql_event");
+	st = s->stmt[SQ_EVENT];
+	sqlite3_bind_int64(st, 1, ev->file_idx);
+	sql_bind_u64(st, 2, ev->ts_ns);
+	sql_bind_u64(st, 3, ev->wall_ns);
+	sqlite3_bind_int64(st, 4, ev->pid);
+	sqlite3_bind_int64(st, 5, ev->tid);
+	sqlite3_bind_int64(st, 6, ev->cpu);
+	sqlite3_bind_int64(st, 7, ev->nr);
+	sql_bind_text(st, 8, ev->syscall);
+	sql_bind_text(st, 9, ev->category);
+	sql_bind_u64(st, 10, ev->duration_ns);
+	sqlite3_bind_int64(st, 11, ev->ret);
+	sqlite3_bind_int(st, 12, ev->err);
+	sql_bind_text(st, 13, ev->err ? ana_sql_errno_name(ev->err) : NULL);
+	sql_bind_i64_or_null(st, 14, ev->fd, ev->fd < 0);
+	sql_bind_i64_or_null(st, 15, ev->request_id, ev->request_id < 0);
+	sqlite3_bind_int(st, 16, ev->idle);
+	sql_bind_u64_or_null(st, 17, ev->stack_id, 0);
+	return sql_step(s, SQ_EVENT, "insert into events");
+}

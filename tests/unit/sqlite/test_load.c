@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/* Rows go in through the API and come back exactly; the file's life cycle. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+
+#include "analyze/sqlite_out.h"
+#include "common/syscalls.h"
+#include "tests/unit/sqlite/fixture.h"
+
+TestSuite(analyze_sqlite, .init = fx_setup, .fini = fx_teardown);
+
+static struct ana_sql *open_new(void)
+{
+	struct ana_sql *s = NULL;
+	int err;
+
+	err = ana_sql_open(fx_db, false, &s);
+	cr_assert_eq(err, 0, "open: %s", strerror(-err));
+	cr_assert_not_null(s);
+	return s;
+}
+
+static void close_ok(struct ana_sql *s)
+{
+	int err = ana_sql_close(s, true);
+
+	cr_assert_eq(err, 0, "close: %d", err);
+}
+
+static const struct ana_sql_event ev_read = {
+	.file_idx = 1, .ts_ns = 123456789012ULL, .wall_ns = 1795000000123456789ULL,
+	.duration_ns = 4242, .pid = 100, .tid = 101, .cpu = 3, .nr = 0,
+	.syscall = "read", .category = "file", .ret = -11, .err = 11, .fd = 7,
+	.request_id = 9, .idle = false, .stack_id = 5,
+};
+
+Test(analyze_sqlite, round_trips_every_event_column)
+{
+	struct ana_sql *s = open_new();
+	sqlite3 *db;
+
+	cr_assert_eq(ana_sql_event(s, &ev_read), 0);
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events"), 1);
+	cr_expect_eq(fx_i64(db, "SELECT file_idx FROM events"), 1);
+	cr_expect_eq(fx_i64(db, "SELECT ts_ns FROM events"), 123456789012LL);
+	cr_expect_eq(fx_i64(db, "SELECT wall_ns FROM events"), 1795000000123456789LL);
+	cr_expect_str_eq(fx_text(db, "SELECT wall_time FROM events", NULL),
+			 "2026-11-18T11:06:40.123456789Z");
+	cr_expect_eq(fx_i64(db, "SELECT duration_ns FROM events"), 4242);
+	cr_expect_eq(fx_i64(db, "SELECT pid FROM events"), 100);
+	cr_expect_eq(fx_i64(db, "SELECT tid FROM events"), 101);
+	cr_expect_eq(fx_i64(db, "SELECT cpu FROM events"), 3);
+	cr_expect_eq(fx_i64(db, "SELECT nr FROM events"), 0);
+	cr_expect_str_eq(fx_text(db, "SELECT syscall FROM events", NULL), "read");
+	cr_expect_str_eq(fx_text(db, "SELECT category FROM events", NULL), "file");
+	cr_expect_eq(fx_i64(db, "SELECT ret FROM events"), -11);
+	cr_expect_eq(fx_i64(db, "SELECT err FROM events"), 11);
+	cr_expect_str_eq(fx_text(db, "SELECT errno_name FROM events", NULL), "EAGAIN");
+	cr_expect_eq(fx_i64(db, "SELECT fd FROM events"), 7);
+	cr_expect_eq(fx_i64(db, "SELECT request_id FROM events"), 9);
+	cr_expect_eq(fx_i64(db, "SELECT idle FROM events"), 0);
+	cr_expect_eq(fx_i64(db, "SELECT stack_id FROM events"), 5);
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, stores_absent_values_as_null)
+{
+	struct ana_sql_event ev = ev_read;
+	struct ana_sql_process p = { .pid = 1, .exit_code = -1 };
+	struct ana_sql_loss l = { .source = "ringbuf", .cpu = UINT32_MAX, .count = 3 };
+	struct ana_sql *s = open_new();
+	sqlite3 *db;
+
+	ev.fd = -1;
+	ev.request_id = -1;
+	ev.stack_id = 0;
+	ev.err = 0;
+	ev.ret = 5;
+	ev.idle = true;
+	cr_assert_eq(ana_sql_event(s, &ev), 0);
+	cr_assert_eq(ana_sql_process(s, &p), 0);
+	cr_assert_eq(ana_sql_loss(s, &l), 0);
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events WHERE fd IS NULL AND"
+				" request_id IS NULL AND stack_id IS NULL AND errno_name IS NULL"
+				" AND err = 0 AND idle = 1"),
+		     1);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM processes WHERE comm IS NULL AND"
+				" start_wall_ns IS NULL AND exit_wall_ns IS NULL AND"
+				" exit_code IS NULL"),
+		     1);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM loss WHERE cpu IS NULL AND count = 3"),
+		     1);
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, round_trips_result_tables)
+{
+	static const uint64_t cat[SC__COUNT] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	const struct ana_sql_process p = { 0, 10, 1, "nginx", "/usr/sbin/nginx",
+					   "nginx -g daemon off;", 1000, 2000, 0 };
+	const struct ana_sql_thread t = { 0, 10, 11, "worker", 1100, 0, 50, 5000, 3000 };
+	const struct ana_sql_fd f = { 0, 10, 7, "socket", NULL, "127.0.0.1:80",
+				      "127.0.0.1:5555", 1200, 1900, 12, 700 };
+	const struct ana_sql_request r = { 77, 0, 10, 11, 7, "127.0.0.1:5555", "connection",
+					   1300, 1800, 500, 55, 4, cat, true, false };
+	const struct ana_sql_hotspot h = { 1, "syscall", "writev", 3, 300, 0.25, 200 };
+	const struct ana_sql_outlier o = { "request", "request", 1300, 500, 10, 11, 77,
+					   12.5, "> p99.9" };
+	const struct ana_sql_suggestion g = { 1, "tiny_writes", "Buffer writes", "3 writes" };
+	const char *const frames[] = { "main+0x10 (/bin/x)", "__libc_start_main+0x80 (libc)" };
+	struct ana_sql *s = open_new();
+	sqlite3 *db;
+
+	cr_assert_eq(ana_sql_trace_info(s, 0, "host", "web1"), 0);
+	cr_assert_eq(ana_sql_process(s, &p), 0);
+	cr_assert_eq(ana_sql_thread(s, &t), 0);
+	cr_assert_eq(ana_sql_fd(s, &f), 0);
+	cr_assert_eq(ana_sql_request(s, &r), 0);
+	cr_assert_eq(ana_sql_hotspot(s, &h), 0);
+	cr_assert_eq(ana_sql_outlier(s, &o), 0);
+	cr_assert_eq(ana_sql_suggestion(s, &g), 0);
+	cr_assert_eq(ana_sql_stack(s, 0, 5, 2, frames), 0);
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_str_eq(fx_text(db, "SELECT value FROM trace_info WHERE file_idx = 0 AND"
+				     " key = 'host'", NULL), "web1");
+	cr_expect_str_eq(fx_text(db, "SELECT pid || ' ' || ppid || ' ' || comm || ' ' || exe"
+				     " || ' ' || cmdline || ' ' || start_wall_ns || ' ' ||"
+				     " exit_wall_ns || ' ' || exit_code FROM processes", NULL),
+			 "10 1 nginx /usr/sbin/nginx nginx -g daemon off; 1000 2000 0");
+	cr_expect_str_eq(fx_rows(db, "SELECT pid, tid, comm, start_wall_ns,"
+				     " exit_wall_ns IS NULL, syscalls, syscall_ns, idle_ns"
+				     " FROM threads"), "10|11|worker|1100|1|50|5000|3000\n");
+	cr_expect_str_eq(fx_rows(db, "SELECT pid, fd, kind, path IS NULL, local,"
+				     " peer, first_wall_ns, last_wall_ns, syscalls, syscall_ns"
+				     " FROM fds"),
+			 "10|7|socket|1|127.0.0.1:80|127.0.0.1:5555|1200|1900|12|700\n");
+	cr_expect_str_eq(fx_rows(db, "SELECT id, pid, tid, fd, peer, method,"
+				     " start_wall_ns, end_wall_ns, duration_ns, syscall_ns,"
+				     " syscalls, file_ns, network_ns, memory_ns, process_ns,"
+				     " time_ns, sync_ns, poll_ns, ipc_ns, signal_ns, other_ns,"
+				     " complete, lossy FROM requests"),
+			 "77|10|11|7|127.0.0.1:5555|connection|1300|1800|500|55|4"
+			 "|1|2|3|4|5|6|7|8|9|10|1|0\n");
+	cr_expect_str_eq(fx_rows(db, "SELECT rank, kind, name, count, total_ns,"
+				     " share, p99_ns FROM hotspots"),
+			 "1|syscall|writev|3|300|0.25|200\n");
+	cr_expect_str_eq(fx_rows(db, "SELECT kind, name, wall_ns, duration_ns,"
+				     " pid, tid, request_id, score, rule FROM outliers"),
+			 "request|request|1300|500|10|11|77|12.5|> p99.9\n");
+	cr_expect_str_eq(fx_rows(db, "SELECT rank, rule, title, evidence"
+				     " FROM suggestions"), "1|tiny_writes|Buffer writes|3 writes\n");
+	cr_expect_str_eq(fx_text(db, "SELECT group_concat(frame_idx || '/' || depth || ' ' ||"
+				     " frame, ';') FROM (SELECT * FROM stacks WHERE stack_id = 5"
+				     " ORDER BY frame_idx)", NULL),
+			 "0/2 main+0x10 (/bin/x);1/2 __libc_start_main+0x80 (libc)");
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, request_columns_follow_syscall_categories)
+{
+	char sql[160];
+	sqlite3 *db;
+	int c;
+
+	close_ok(open_new());
+	db = fx_open_ro();
+	for (c = 0; c < SC__COUNT; c++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT cid FROM pragma_table_info('requests') WHERE name = '%s_ns'",
+			 syscalls_category_name(c));
+		cr_expect_eq(fx_i64(db, sql), 12 + c, "column %s_ns", syscalls_category_name(c));
+	}
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, stats_go_to_the_table_of_their_scope)
+{
+	struct ana_sql_stat g = { "syscall", "read", "file", 10, 2, 1000, 100, 10, 400,
+				  90, 300, 390, 400, NULL };
+	struct ana_sql *s = open_new();
+	sqlite3 *db;
+
+	cr_assert_eq(ana_sql_stat(s, &g), 0);
+	g.scope = "category";
+	g.key = "file";
+	cr_assert_eq(ana_sql_stat(s, &g), 0);
+	g.scope = "process";
+	g.key = "4242";
+	cr_assert_eq(ana_sql_stat(s, &g), 0);
+	g.scope = "thread";
+	g.key = "4243";
+	cr_assert_eq(ana_sql_stat(s, &g), 0);
+	g.scope = "window";
+	g.key = "1795000020000000000";
+	g.window_syscall = "read";
+	cr_assert_eq(ana_sql_stat(s, &g), 0);
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_str_eq(fx_rows(db, "SELECT syscall, category, count, errors,"
+				     " total_ns, mean_ns, min_ns, max_ns, p50_ns, p90_ns, p99_ns,"
+				     " p999_ns FROM syscall_stats"),
+			 "read|file|10|2|1000|100|10|400|90|300|390|400\n");
+	cr_expect_str_eq(fx_text(db, "SELECT category || count FROM category_stats", NULL),
+			 "file10");
+	cr_expect_eq(fx_i64(db, "SELECT pid FROM process_stats"), 4242);
+	cr_expect_eq(fx_i64(db, "SELECT tid FROM thread_stats"), 4243);
+	cr_expect_eq(fx_i64(db, "SELECT window_start_ns FROM window_stats"),
+		     1795000020000000000LL);
+	cr_expect_str_eq(fx_text(db, "SELECT window_time || ' ' || syscall FROM window_stats",
+				 NULL), "2026-11-18T11:07:00.000000000Z read");
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, rejects_unknown_stat_scope_and_then_refuses_commit)
+{
+	struct ana_sql_stat g = { .scope = "galaxy", .key = "x" };
+	struct ana_sql *s = open_new();
+
+	cr_expect_eq(ana_sql_stat(s, &g), -EINVAL);
+	cr_expect(strstr(ana_sql_errmsg(s), "scope") != NULL, "%s", ana_sql_errmsg(s));
+	cr_expect_eq(ana_sql_close(s, true), -EIO);
+	cr_expect_eq(fx_dir_entries(), 0);
+}
+
+Test(analyze_sqlite, stores_u64_above_int64_max_as_real)
+{
+	struct ana_sql_event ev = ev_read;
+	struct ana_sql *s = open_new();
+	sqlite3 *db;
+
+	ev.duration_ns = UINT64_MAX;
+	cr_assert_eq(ana_sql_event(s, &ev), 0);
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_str_eq(fx_text(db, "SELECT typeof(duration_ns) FROM events", NULL), "real");
+	cr_expect_eq(fx_double(db, "SELECT duration_ns FROM events"), (double)UINT64_MAX);
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, records_schema_version)
+{
+	sqlite3 *db;
+
+	close_ok(open_new());
+	db = fx_open_ro();
+	cr_expect_eq(fx_i64(db, "PRAGMA user_version"), 1);
+	cr_expect_eq(fx_i64(db, "PRAGMA application_id"), 0x45425453);
+	cr_expect_str_eq(fx_text(db, "SELECT value FROM trace_info WHERE key = 'schema_version'"
+				     " AND file_idx IS NULL", NULL), "1");
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, creates_indexes_and_views_after_the_load)
+{
+	sqlite3 *db;
+
+	close_ok(open_new());
+	db = fx_open_ro();
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND"
+				" tbl_name = 'events' AND name LIKE 'events_by_%'"), 4);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND"
+				" name = 'requests_by_duration'"), 1);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'view' AND"
+				" name IN ('request_syscalls', 'slow_requests',"
+				" 'syscall_by_minute')"), 3);
+	sqlite3_close(db);
+}
+
+Test(analyze_sqlite, names_linux_errnos)
+{
+	cr_expect_str_eq(ana_sql_errno_name(11), "EAGAIN");
+	cr_expect_str_eq(ana_sql_errno_name(-110), "ETIMEDOUT");
+	cr_expect_str_eq(ana_sql_errno_name(1), "EPERM");
+	cr_expect_str_eq(ana_sql_errno_name(133), "EHWPOISON");
+	cr_expect_str_eq(ana_sql_errno_name(512), "ERESTARTSYS");
+	cr_expect_str_eq(ana_sql_errno_name(524), "ENOTSUPP");
+	cr_expect_str_eq(ana_sql_errno_name(531), "ENOGRACE");
+	cr_expect_null(ana_sql_errno_name(0));
+	cr_expect_null(ana_sql_errno_name(41));
+	cr_expect_null(ana_sql_errno_name(134));
+	cr_expect_null(ana_sql_errno_name(520));
+	cr_expect_null(ana_sql_errno_name(532));
+	cr_expect_null(ana_sql_errno_name(INT_MIN));
+	cr_expect_null(ana_sql_errno_name(INT_MAX));
+}
+
+Test(analyze_sqlite, validates_arguments)
+{
+	struct ana_sql *s = (struct ana_sql *)1;
+	struct ana_sql_event ev = ev_read;
+
+	cr_expect_eq(ana_sql_open(NULL, false, &s), -EINVAL);
+	cr_expect_null(s);
+	cr_expect_eq(ana_sql_open("", false, &s), -EINVAL);
+	cr_expect_eq(ana_sql_open(fx_db, false, NULL), -EINVAL);
+	cr_expect_eq(ana_sql_event(NULL, &ev_read), -EINVAL);
+	cr_expect_eq(ana_sql_close(NULL, true), 0);
+	s = open_new();
+	ev.syscall = NULL;
+	cr_expect_eq(ana_sql_event(s, &ev), -EINVAL);
+	cr_expect_eq(ana_sql_close(s, true), -EIO, "a missing row must not be committed");
+	cr_expect_eq(fx_dir_entries(), 0);
+}
