@@ -24,7 +24,8 @@ static const char usage_text[] =
 "                           (one thread, non-blocking event loop) [default: pool]\n"
 "  -p, --port PORT          listen on 127.0.0.1:PORT, 0 = any free port; the\n"
 "                           port is printed on stdout as 'port N' [default: 8080]\n"
-"  -w, --workers N          worker threads in pool mode [default: 4]\n"
+"  -w, --workers N          initial worker threads in pool mode; the pool grows\n"
+"                           while every worker is busy [default: 4]\n"
 "  -D, --data-dir DIR       model.bin, access.log, config.json, stats.snap\n"
 "                           [default: serving-data]\n"
 "      --fault-fsync N      fsync the access log every Nth request\n"
@@ -32,7 +33,8 @@ static const char usage_text[] =
 "      --fault-lock         a global mutex held across a synchronous (O_DSYNC)\n"
 "                           4 KiB write on every request\n"
 "      --fault-downstream N every Nth request and every class \"enrich\" request\n"
-"                           calls a local stub server that sleeps first\n"
+"                           calls a stub server on 127.0.0.2 (a child process,\n"
+"                           its port printed as 'stub-port N') that sleeps first\n"
 "      --downstream-ms MS   how long the stub sleeps [default: 5]\n"
 "      --all-faults         --fault-fsync 10 --fault-small-reads --fault-lock\n"
 "                           --fault-downstream 20 (explicit values win)\n"
@@ -164,7 +166,7 @@ static int start(struct srv *s, const struct srv_opts *o)
 	if (err)
 		log_error("cannot open %s: %s", o->data_dir, strerror(-err));
 	if (!err) {
-		s->listen_fd = srv_listen_local(o->port, &s->port);
+		s->listen_fd = srv_listen_local("127.0.0.1", o->port, &s->port);
 		err = s->listen_fd < 0 ? s->listen_fd : 0;
 		if (err)
 			log_error("cannot listen on 127.0.0.1:%u: %s", o->port, strerror(-err));

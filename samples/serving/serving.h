@@ -136,10 +136,13 @@ void srv_counters_print(const struct srv *s, int fd);
 /* Blocking write of all bytes; 0 or -errno. */
 int srv_write_all(int fd, const char *p, size_t len);
 
-/* stub.c: a listening TCP socket on 127.0.0.1:port (0 = ephemeral); returns
- * the fd and the bound port in *out_port, or -errno. */
-int srv_listen_local(uint32_t port, uint32_t *out_port);
-/* stub.c: the downstream stub, a child process on 127.0.0.1. */
+/* stub.c: a listening TCP socket on addr:port (IPv4, port 0 = ephemeral);
+ * returns the fd and the bound port in *out_port, or -errno. */
+int srv_listen_local(const char *addr, uint32_t port, uint32_t *out_port);
+
+/* The stub's address: loopback, but not the clients' 127.0.0.1. */
+#define SRV_STUB_ADDR "127.0.0.2"
+/* stub.c: the downstream stub, a child process on SRV_STUB_ADDR. */
 int srv_stub_start(struct srv *s);
 void srv_stub_stop(struct srv *s);
 /* One call: connect, send, recv the answer, close. 0 or -errno. */

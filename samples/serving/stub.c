@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The downstream stub: a child process listening on 127.0.0.1 that answers
+ * The downstream stub: a child process listening on 127.0.0.2 that answers
  * each line "GET <id>\n" with "OK <id>\n" after sleeping downstream_ms, one
  * thread per connection. It is a separate process so that its own
- * accept/read/write traffic is never mistaken for the server's requests; it
+ * accept/read/write traffic is never mistaken for the server's requests, on
+ * a loopback address of its own so that network time per peer host tells it
+ * apart from the clients (127.0.0.1); it
  * dies with the server (PR_SET_PDEATHSIG) and is reaped at shutdown.
  */
 #include "samples/serving/serving.h"
@@ -97,7 +99,7 @@ static void __attribute__((noreturn)) stub_main(int lfd, uint32_t ms, pid_t pare
 	}
 }
 
-int srv_listen_local(uint32_t port, uint32_t *out_port)
+int srv_listen_local(const char *addr, uint32_t port, uint32_t *out_port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(a);
@@ -106,7 +108,8 @@ int srv_listen_local(uint32_t port, uint32_t *out_port)
 
 	if (fd < 0)
 		return -errno;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		return -EINVAL;
 	a.sin_port = htons(port);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 1024) ||
@@ -123,7 +126,7 @@ int srv_listen_local(uint32_t port, uint32_t *out_port)
 int srv_stub_start(struct srv *s)
 {
 	pid_t parent = getpid(), pid;
-	int lfd = srv_listen_local(0, &s->stub_port);
+	int lfd = srv_listen_local(SRV_STUB_ADDR, 0, &s->stub_port);
 
 	if (lfd < 0)
 		return lfd;
@@ -159,7 +162,7 @@ int srv_stub_call(const struct srv *s, uint64_t req_id)
 	size_t got = 0;
 	int fd, n, err = 0;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	inet_pton(AF_INET, SRV_STUB_ADDR, &a.sin_addr);
 	a.sin_port = htons(s->stub_port);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
