@@ -2,6 +2,11 @@
 /*
  * The one layout shared by the BPF programs and record/. Any change bumps
  * SYSCALL_EVENT_ABI (stored in the .ebt FILE_INFO as "event_abi").
+ *
+ * Two kinds of samples travel through the one ring buffer; their sizes
+ * differ, and record/ tells them apart by size alone:
+ *   struct syscall_event (48 bytes): one finished syscall;
+ *   struct task_event (192 bytes): fork, thread start, exec, exit.
  */
 #ifndef BPF_SYSCALL_EVENT_H
 #define BPF_SYSCALL_EVENT_H
@@ -9,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define SYSCALL_EVENT_ABI 1
+#define SYSCALL_EVENT_ABI 2
 
 struct syscall_event {
 	__u64 enter_ns;			/* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
@@ -20,5 +25,42 @@ struct syscall_event {
 	__u32 nr, cpu;			/* nr is the arch's syscall number */
 };
 _Static_assert(sizeof(struct syscall_event) == 48, "syscall_event layout changed");
+
+/* task_event.kind */
+#define TEV_FORK	1		/* new process: tgid == tid == the child */
+#define TEV_THREAD	2		/* new thread tid in process tgid */
+#define TEV_EXEC	3		/* tgid ran execve; comm and file are new */
+#define TEV_EXIT	4		/* thread tid exited */
+
+/* task_event.flags */
+#define TEV_F_GROUP_DEAD	0x1	/* EXIT: the last thread: the process is gone */
+
+#define TEV_COMM_LEN	16
+#define TEV_FILE_LEN	144		/* exec: bprm->filename, truncated */
+
+struct task_event {
+	__u64 ts_ns;			/* CLOCK_BOOTTIME */
+	__u32 kind;			/* TEV_* */
+	__u32 tgid, tid;
+	__u32 ppid;			/* FORK: parent tgid; THREAD: creating tid */
+	__s32 exit_code;		/* EXIT: wait status (task->exit_code) */
+	__u32 flags;			/* TEV_F_* */
+	char comm[TEV_COMM_LEN];
+	char file[TEV_FILE_LEN];	/* EXEC only; NUL-terminated */
+};
+_Static_assert(sizeof(struct task_event) == 192, "task_event layout changed");
+
+/* Values of the tgids map (traced processes). */
+#define TGID_ACTIVE	1		/* every syscall is traced */
+#define TGID_PENDING	2		/* launch mode: traced from its execve on */
+
+/* Index of the per-CPU drops map: what could not be reserved. */
+#define DROP_SYSCALL	0
+#define DROP_TASK	1
+#define DROP_SLOTS	2
+
+/* Syscall allowlist: a bitmap over syscall numbers. */
+#define SYSCALL_MAX_NR		1024
+#define SYSCALL_ALLOW_WORDS	(SYSCALL_MAX_NR / 64)
 
 #endif

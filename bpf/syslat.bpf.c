@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Per-syscall latency of a set of processes.
+ *
+ * sys_enter stores the start time, syscall number and first argument in
+ * task-local storage; sys_exit emits one struct syscall_event into the ring
+ * buffer. Filters run in the order of their cost, before any map write:
+ * traced tgid (hash), syscall allowlist (bitmap in .rodata), 1-in-N sampling;
+ * the minimum duration is checked at exit. The consumer is woken only when
+ * the ring passes cfg_wakeup_bytes (it also drains on a short timer), which
+ * keeps the per-event cost near the cost of the tracepoints themselves.
+ *
+ * sched_process_fork grows the traced set when following children (the
+ * child is in the map before it runs), sched_process_exit shrinks it, and
+ * fork/thread/exec/exit reach user space as struct task_event.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "bpf/syscall_event.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+const volatile __u32 cfg_self_tgid;		/* never traced */
+const volatile __u32 cfg_follow = 1;		/* add forked children */
+const volatile __u32 cfg_filter_syscalls;	/* cfg_allow is in force */
+const volatile __u64 cfg_allow[SYSCALL_ALLOW_WORDS];
+const volatile __u64 cfg_min_duration_ns;
+const volatile __u32 cfg_sample_every;		/* 0 or 1: every syscall */
+const volatile __u64 cfg_wakeup_bytes = 1 << 20;
+const volatile __s64 cfg_nr_execve = -1;
+const volatile __s64 cfg_nr_execveat = -1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);		/* tgid */
+	__type(value, __u32);		/* TGID_* */
+} tgids SEC(".maps");
+
+struct inflight_val {
+	__u64 enter_ns;			/* 0: nothing in flight */
+	__u64 arg0;
+	__u64 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct inflight_val);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);	/* record/ sets --buffer-size */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline void count_drop(__u32 slot)
+{
+	__u64 *n = bpf_map_lookup_elem(&drops, &slot);
+
+	if (n)
+		*n += 1;
+}
+
+static __always_inline int syscall_allowed(long nr)
+{
+	__u64 n = (__u64)nr;
+
+	if (n >= SYSCALL_MAX_NR)
+		return 0;
+	return (cfg_allow[n / 64] >> (n % 64)) & 1;
+}
+
+SEC("raw_tp/sys_enter")
+int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	long nr = (long)ctx->args[1];
+	struct inflight_val *in;
+	struct pt_regs *regs;
+	__u32 *state;
+
+	if (tgid == cfg_self_tgid)
+		return 0;
+	state = bpf_map_lookup_elem(&tgids, &tgid);
+	if (!state)
+		return 0;
+	if (*state == TGID_PENDING && nr != cfg_nr_execve && nr != cfg_nr_execveat)
+		return 0;
+	if (cfg_filter_syscalls && !syscall_allowed(nr))
+		return 0;
+	if (cfg_sample_every > 1 && bpf_get_prandom_u32() % cfg_sample_every)
+		return 0;
+	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!in)
+		return 0;
+	regs = (struct pt_regs *)ctx->args[0];
+	in->arg0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	in->nr = nr;
+	in->enter_ns = bpf_ktime_get_boot_ns();
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct inflight_val *in;
+	struct syscall_event *e;
+	__u64 now, start, id;
+	__u64 flags;
+
+	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!in || !in->enter_ns)
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	start = in->enter_ns;
+	in->enter_ns = 0;
+	if (now - start < cfg_min_duration_ns)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_drop(DROP_SYSCALL);
+		return 0;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->enter_ns = start;
+	e->duration_ns = now - start;
+	e->ret = (__s64)ctx->args[1];
+	e->arg0 = in->arg0;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->nr = in->nr;
+	e->cpu = bpf_get_smp_processor_id();
+	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_bytes ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+	return 0;
+}
+
+static __always_inline struct task_event *task_reserve(__u32 kind, __u32 tgid, __u32 tid)
+{
+	struct task_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_drop(DROP_TASK);
+		return NULL;
+	}
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->kind = kind;
+	e->tgid = tgid;
+	e->tid = tid;
+	e->ppid = 0;
+	e->exit_code = 0;
+	e->flags = 0;
+	e->file[0] = 0;
+	return e;
+}
+
+SEC("raw_tp/sched_process_fork")
+int handle_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 cpid = BPF_CORE_READ(child, pid);
+	__u32 active = TGID_ACTIVE;
+	struct task_event *e;
+	__u32 kind = TEV_THREAD;
+
+	if (!bpf_map_lookup_elem(&tgids, &ptgid))
+		return 0;
+	if (ctgid != ptgid) {
+		if (!cfg_follow)
+			return 0;
+		if (bpf_map_update_elem(&tgids, &ctgid, &active, BPF_ANY))
+			count_drop(DROP_TASK);
+		kind = TEV_FORK;
+	}
+	e = task_reserve(kind, ctgid, cpid);
+	if (!e)
+		return 0;
+	e->ppid = kind == TEV_FORK ? ptgid : BPF_CORE_READ(parent, pid);
+	BPF_CORE_READ_STR_INTO(&e->comm, child, comm);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int handle_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *p = (struct task_struct *)ctx->args[0];
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct task_event *e;
+	const char *file;
+	__u32 *state;
+
+	state = bpf_map_lookup_elem(&tgids, &tgid);
+	if (!state)
+		return 0;
+	if (*state == TGID_PENDING)
+		*state = TGID_ACTIVE;
+	e = task_reserve(TEV_EXEC, tgid, BPF_CORE_READ(p, pid));
+	if (!e)
+		return 0;
+	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	file = BPF_CORE_READ(bprm, filename);
+	bpf_probe_read_kernel_str(&e->file, sizeof(e->file), file);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int handle_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *p = (struct task_struct *)ctx->args[0];
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct task_event *e;
+	int live;
+
+	if (!bpf_map_lookup_elem(&tgids, &tgid))
+		return 0;
+	/* do_exit() decrements signal->live before this tracepoint. */
+	live = BPF_CORE_READ(p, signal, live.counter);
+	if (live == 0)
+		bpf_map_delete_elem(&tgids, &tgid);
+	e = task_reserve(TEV_EXIT, tgid, BPF_CORE_READ(p, pid));
+	if (!e)
+		return 0;
+	e->exit_code = BPF_CORE_READ(p, exit_code);
+	e->flags = live == 0 ? TEV_F_GROUP_DEAD : 0;
+	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

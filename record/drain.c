@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ring-buffer consumer. rec_drain_sample() runs once per event and only
+ * copies: the syscall event into the writer, a task event or an fd request
+ * into a bounded queue. rec_drain_tasks()/rec_drain_fds() run between drains
+ * and do the slow part (/proc reads, metadata records).
+ */
+#include "record/rec_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/syscalls.h"
+
+static const char *const fd_open_calls[] = {
+	"open", "openat", "openat2", "creat", "socket", "accept", "accept4", "dup",
+	"dup2", "dup3", "eventfd", "eventfd2", "epoll_create", "epoll_create1",
+	"timerfd_create", "signalfd", "signalfd4", "inotify_init", "inotify_init1",
+	"memfd_create", "pidfd_open", "fanotify_init", "userfaultfd", "perf_event_open",
+	"open_by_handle_at", "bpf", "io_uring_setup",
+};
+
+static const char *const fd_update_calls[] = { "connect", "bind", "listen" };
+
+static void mask_names(uint64_t *mask, const char *const *names, size_t n)
+{
+	const char *const *table;
+	unsigned int count;
+	const char *abi;
+	size_t i;
+	int nr;
+
+	table = syscalls_native(&count, &abi);
+	for (i = 0; i < n; i++) {
+		nr = syscalls_lookup(table, count, names[i]);
+		if (nr >= 0 && nr < SYSCALL_MAX_NR)
+			mask[nr / 64] |= 1ull << (nr % 64);
+	}
+}
+
+int rec_drain_init(struct rec_drain *d, struct ebt_writer *w)
+{
+	memset(d, 0, sizeof(*d));
+	d->w = w;
+	d->taskq = calloc(REC_TASKQ_LEN, sizeof(*d->taskq));
+	d->fdq = calloc(REC_FDQ_LEN, sizeof(*d->fdq));
+	if (!d->taskq || !d->fdq) {
+		rec_drain_fini(d);
+		return -ENOMEM;
+	}
+	mask_names(d->fd_open_mask, fd_open_calls, sizeof(fd_open_calls) / sizeof(char *));
+	mask_names(d->fd_update_mask, fd_update_calls, sizeof(fd_update_calls) / sizeof(char *));
+	return 0;
+}
+
+void rec_drain_fini(struct rec_drain *d)
+{
+	free(d->taskq);
+	free(d->fdq);
+	d->taskq = NULL;
+	d->fdq = NULL;
+}
+
+void rec_event_from_wire(const struct syscall_event *in, struct ebt_event *out)
+{
+	out->enter_ns = in->enter_ns;
+	out->duration_ns = in->duration_ns;
+	out->ret = in->ret;
+	out->arg0 = in->arg0;
+	out->pid = in->tgid;
+	out->tid = in->tid;
+	out->nr = in->nr;
+	out->cpu = in->cpu;
+	out->stack_id = 0;
+	out->flags = 0;
+}
+
+static int in_mask(const uint64_t *mask, uint32_t nr)
+{
+	return nr < SYSCALL_MAX_NR && ((mask[nr / 64] >> (nr % 64)) & 1);
+}
+
+static void want_fd(struct rec_drain *d, const struct syscall_event *e)
+{
+	struct rec_fd_req *r;
+	uint32_t event;
+	int64_t fd;
+
+	if (in_mask(d->fd_open_mask, e->nr) && e->ret >= 0) {
+		fd = e->ret;
+		event = EBT_FDE_OPEN;
+	} else if (in_mask(d->fd_update_mask, e->nr) && (e->ret == 0 || e->ret == -EINPROGRESS)) {
+		fd = (int64_t)e->arg0;
+		event = EBT_FDE_UPDATE;
+	} else {
+		return;
+	}
+	if (d->fd_head - d->fd_tail >= REC_FDQ_LEN) {
+		d->cnt.fd_missed++;
+		return;
+	}
+	r = &d->fdq[d->fd_head++ % REC_FDQ_LEN];
+	r->ts_ns = e->enter_ns + e->duration_ns;
+	r->pid = e->tgid;
+	r->fd = (int32_t)fd;
+	r->event = event;
+}
+
+int rec_drain_sample(void *ctx, void *data, size_t size)
+{
+	struct rec_drain *d = ctx;
+	struct ebt_event ev;
+
+	if (size == sizeof(struct syscall_event)) {
+		rec_event_from_wire(data, &ev);
+		if (ebt_writer_append(d->w, &ev))
+			d->cnt.writer_drops++;
+		else
+			d->cnt.events++;
+		want_fd(d, data);
+	} else if (size == sizeof(struct task_event)) {
+		if (d->task_head - d->task_tail >= REC_TASKQ_LEN)
+			d->cnt.taskq_full++;
+		else
+			memcpy(&d->taskq[d->task_head++ % REC_TASKQ_LEN], data, size);
+	} else {
+		d->cnt.bad_samples++;
+	}
+	return 0;	/* keep draining whatever happened */
+}
+
+/* A TASK record from a kernel task event, completed from /proc if it is
+ * still there. */
+static void task_from_event(const struct task_event *e, uint32_t kind, struct ebt_record *r,
+			    struct rec_task_info *ti)
+{
+	int have = !rec_proc_task(e->tgid, e->tid, ti);
+
+	if (!have) {
+		memset(ti, 0, sizeof(*ti));
+		ti->pid = e->tgid;
+		ti->tid = e->tid;
+	}
+	memcpy(ti->comm, e->comm, TEV_COMM_LEN);
+	ti->comm[TEV_COMM_LEN] = 0;
+	if (kind == EBT_TASK_FORK || kind == EBT_TASK_EXIT || kind == EBT_TASK_EXEC)
+		ti->ppid = e->ppid;
+	if (kind == EBT_TASK_FORK || kind == EBT_TASK_THREAD)
+		ti->start_ns = e->ts_ns;
+	if (kind == EBT_TASK_EXEC && (!ti->exe || !ti->exe[0]) && e->file[0]) {
+		free(ti->exe);
+		ti->exe = strndup(e->file, TEV_FILE_LEN);
+	}
+	rec_task_record(ti, kind, e->ts_ns, r);
+}
+
+static void one_task(struct rec_drain *d, const struct task_event *e, struct rec_net *net)
+{
+	static const uint32_t kinds[] = {
+		[TEV_FORK] = EBT_TASK_FORK, [TEV_THREAD] = EBT_TASK_THREAD,
+		[TEV_EXEC] = EBT_TASK_EXEC, [TEV_EXIT] = EBT_TASK_EXIT,
+	};
+	struct rec_task_info ti;
+	struct task_event pe;
+	struct ebt_record r;
+
+	if (e->kind < TEV_FORK || e->kind > TEV_EXIT)
+		return;
+	pe = *e;
+	if (e->kind == TEV_EXIT) {
+		/* pid == tid means "process exited": only at the group's end. */
+		if (e->tid == e->tgid && !(e->flags & TEV_F_GROUP_DEAD))
+			return;
+		if (e->flags & TEV_F_GROUP_DEAD)
+			pe.tid = e->tgid;
+		memset(&ti, 0, sizeof(ti));
+		ti.pid = pe.tgid;
+		ti.tid = pe.tid;
+		ti.ppid = pe.ppid;
+		memcpy(ti.comm, pe.comm, TEV_COMM_LEN);
+		rec_task_record(&ti, EBT_TASK_EXIT, pe.ts_ns, &r);
+		r.task.exit_code = e->exit_code;
+		if (e->tid != e->tgid && (e->flags & TEV_F_GROUP_DEAD)) {
+			/* the last thread was not the leader: its own exit first */
+			r.task.tid = e->tid;
+			ebt_writer_add_record(d->w, &r);
+			r.task.tid = e->tgid;
+		}
+		ebt_writer_add_record(d->w, &r);
+		return;
+	}
+	task_from_event(&pe, kinds[e->kind], &r, &ti);
+	ebt_writer_add_record(d->w, &r);
+	rec_task_info_free(&ti);
+	if (e->kind == TEV_FORK || e->kind == TEV_EXEC) {
+		net->netns = 0;
+		rec_meta_snapshot_fds(d->w, e->tgid, e->ts_ns, net);
+	}
+}
+
+int rec_drain_tasks(struct rec_drain *d, struct rec_net *net, uint32_t watch_pid,
+		    int *watch_status)
+{
+	const struct task_event *e;
+	int n = 0;
+
+	while (d->task_tail != d->task_head) {
+		e = &d->taskq[d->task_tail % REC_TASKQ_LEN];
+		one_task(d, e, net);
+		if (e->kind == TEV_EXIT && (e->flags & TEV_F_GROUP_DEAD) && e->tgid == watch_pid &&
+		    watch_status)
+			*watch_status = e->exit_code;
+		d->task_tail++;
+		n++;
+	}
+	return n;
+}
+
+void rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max)
+{
+	struct rec_fd_info *fi;
+	const struct rec_fd_req *q;
+	struct ebt_record r;
+	size_t done = 0;
+
+	if (d->fd_tail == d->fd_head)
+		return;
+	fi = malloc(sizeof(*fi));
+	if (!fi)
+		return;
+	net->netns = 0;	/* sockets made since the last batch */
+	while (d->fd_tail != d->fd_head && done++ < max) {
+		q = &d->fdq[d->fd_tail++ % REC_FDQ_LEN];
+		if (rec_proc_fd(q->pid, q->fd, net, fi)) {
+			d->cnt.fd_missed++;
+			continue;
+		}
+		rec_fd_record(fi, q->pid, q->event, q->ts_ns, &r);
+		if (!ebt_writer_add_record(d->w, &r))
+			d->cnt.fd_resolved++;
+	}
+	free(fi);
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/* The BPF side from user space: privileges, skeleton lifecycle, maps. */
+#include "record/rec_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "syslat.skel.h"
+#include "common/log.h"
+#include "common/syscalls.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+const char *rec_bpf_strerror(int err, char *buf, size_t len)
+{
+	if (err < 0)
+		err = -err;
+	if (err == 524) {
+		snprintf(buf, len, "operation not supported by this kernel (ENOTSUPP)");
+		return buf;
+	}
+	if (libbpf_strerror(err, buf, len))
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
+}
+
+static int has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return (d[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+int rec_bpf_privileged(char *why, size_t len)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;	/* cannot tell: let bpf() decide */
+	if (has_cap(data, CAP_SYS_ADMIN))
+		return 0;
+	if (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON))
+		return 0;
+	snprintf(why, len, "missing %s%s%s: run as root or grant CAP_BPF and CAP_PERFMON "
+		 "(CAP_SYS_ADMIN on kernels before 5.8)",
+		 has_cap(data, CAP_BPF) ? "" : "CAP_BPF",
+		 !has_cap(data, CAP_BPF) && !has_cap(data, CAP_PERFMON) ? " and " : "",
+		 has_cap(data, CAP_PERFMON) ? "" : "CAP_PERFMON");
+	return -EPERM;
+}
+
+static int verbose_level;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf's own log: -v shows warnings and info, -vv its debug log. */
+	if (verbose_level < 1 || (level == LIBBPF_DEBUG && verbose_level < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void rec_bpf_log_init(int verbose)
+{
+	verbose_level = verbose;
+	libbpf_set_print(libbpf_print);
+}
+
+static int64_t nr_of(const char *name)
+{
+	const char *const *table;
+	unsigned int count;
+	const char *abi;
+	int nr;
+
+	table = syscalls_native(&count, &abi);
+	nr = syscalls_lookup(table, count, name);
+	return nr < 0 ? -1 : nr;
+}
+
+static void configure(struct syslat *skel, const struct rec_opts *o)
+{
+	size_t i;
+
+	skel->rodata->cfg_self_tgid = (__u32)getpid();
+	skel->rodata->cfg_follow = o->follow;
+	skel->rodata->cfg_filter_syscalls = o->filter_syscalls;
+	for (i = 0; i < SYSCALL_ALLOW_WORDS; i++)
+		skel->rodata->cfg_allow[i] = o->allow[i];
+	skel->rodata->cfg_min_duration_ns = o->min_duration_ns;
+	skel->rodata->cfg_sample_every = o->sample_every;
+	skel->rodata->cfg_wakeup_bytes = o->buffer_bytes / 4;
+	skel->rodata->cfg_nr_execve = nr_of("execve");
+	skel->rodata->cfg_nr_execveat = nr_of("execveat");
+}
+
+int rec_bpf_load(const struct rec_opts *o, struct syslat **out)
+{
+	struct syslat *skel;
+	char buf[128];
+	int err;
+
+	skel = syslat__open();
+	if (!skel) {
+		err = -errno;
+		log_error("cannot open BPF skeleton: %s", rec_bpf_strerror(err, buf, sizeof(buf)));
+		return err;
+	}
+	configure(skel, o);
+	err = bpf_map__set_max_entries(skel->maps.events, (__u32)o->buffer_bytes);
+	if (!err)
+		err = syslat__load(skel);
+	if (err) {
+		log_error("cannot load BPF programs: %s%s", rec_bpf_strerror(err, buf, sizeof(buf)),
+			  err == -EPERM ? " (run as root or grant CAP_BPF and CAP_PERFMON)" :
+			  " (see 'ebpf-record check')");
+		syslat__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state)
+{
+	int err;
+
+	err = bpf_map__update_elem(skel->maps.tgids, &tgid, sizeof(tgid), &state,
+				   sizeof(state), BPF_ANY);
+	return err ? -errno : 0;
+}
+
+int rec_bpf_tgids_left(struct syslat *skel)
+{
+	uint32_t key;
+
+	return bpf_map__get_next_key(skel->maps.tgids, NULL, &key, sizeof(key)) ? 0 : 1;
+}
+
+int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int n_cpus)
+{
+	if (bpf_map__lookup_elem(skel->maps.drops, &slot, sizeof(slot), percpu,
+				 sizeof(uint64_t) * (size_t)n_cpus, 0))
+		return -errno;
+	return 0;
+}

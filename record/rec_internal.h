@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of ebpf-record shared between its files. */
+#ifndef RECORD_REC_INTERNAL_H
+#define RECORD_REC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bpf/syscall_event.h"
+#include "format/ebt.h"
+#include "record/record.h"
+
+struct syslat;
+struct ring_buffer;
+
+/* ---------------------------------------------------------------- /proc */
+
+/* One process or thread, read from /proc. Strings are owned. */
+struct rec_task_info {
+	uint32_t pid, tid, ppid, uid;
+	uint64_t start_ns;	/* CLOCK_BOOTTIME */
+	char comm[64];
+	char *exe;		/* "" when unreadable */
+	char *cmdline;		/* argv joined by NULs */
+	size_t cmdline_len;
+	char state;
+};
+
+/* 0, -ENOENT no such task, -errno. Free with rec_task_info_free(). */
+int rec_proc_task(uint32_t pid, uint32_t tid, struct rec_task_info *out);
+void rec_task_info_free(struct rec_task_info *t);
+
+/* The tids of pid, sorted; *out is malloc'd. Returns the count or -errno. */
+int rec_proc_threads(uint32_t pid, uint32_t **out);
+
+/* The open fds of pid, sorted; *out is malloc'd. Returns the count or -errno. */
+int rec_proc_fds(uint32_t pid, int **out);
+
+/* The sockets of one network namespace, from /proc/PID/net/... */
+struct rec_sock {
+	uint64_t ino;
+	uint16_t family, type;
+	char local[112];
+	char peer[112];
+};
+struct rec_net {
+	uint64_t netns;		/* inode of the namespace; 0 not loaded */
+	struct rec_sock *socks;
+	size_t n, cap;
+};
+int rec_net_load(struct rec_net *net, uint32_t pid);
+void rec_net_free(struct rec_net *net);
+const struct rec_sock *rec_net_find(const struct rec_net *net, uint64_t ino);
+
+/* One descriptor, resolved. */
+struct rec_fd_info {
+	int fd;
+	uint32_t kind;		/* EBT_FD_* */
+	uint16_t family, type;
+	uint32_t flags;		/* O_* from fdinfo */
+	uint64_t sock_ino;	/* sockets: inode, to look up in a rec_net */
+	char path[512];
+	char local[112];
+	char peer[112];
+};
+
+/*
+ * Reads /proc/PID/fd/FD (+fdinfo). net may be NULL; sockets are then left
+ * without addresses. Otherwise net is loaded when it holds another
+ * namespace than pid's (set net->netns = 0 to force a fresh read).
+ * 0, -ENOENT gone, -errno.
+ */
+int rec_proc_fd(uint32_t pid, int fd, struct rec_net *net, struct rec_fd_info *out);
+
+/* Fills an EBT_REC_FD record from fi (borrowing its strings). */
+void rec_fd_record(const struct rec_fd_info *fi, uint32_t pid, uint32_t event,
+		   uint64_t ts_ns, struct ebt_record *out);
+
+/* Fills an EBT_REC_TASK record from ti (borrowing its strings). */
+void rec_task_record(const struct rec_task_info *ti, uint32_t kind, uint64_t ts_ns,
+		     struct ebt_record *out);
+
+/* ---------------------------------------------------------------- BPF */
+
+/* libbpf_strerror() plus the kernel's 524 (ENOTSUPP). err may be < 0. */
+const char *rec_bpf_strerror(int err, char *buf, size_t len);
+
+/* 0 when this process may use bpf() for tracing; -EPERM after naming the
+ * missing capabilities in why (size len). */
+int rec_bpf_privileged(char *why, size_t len);
+
+/* Routes libbpf's log to ours (debug level unless verbose > 1). */
+void rec_bpf_log_init(int verbose);
+
+/* open -> configure from opts -> load. 0 or -errno (printed). */
+int rec_bpf_load(const struct rec_opts *o, struct syslat **out);
+
+/* Adds tgid to the traced set with state TGID_*. */
+int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state);
+
+/* Number of traced processes left in the kernel map (capped at 2). */
+int rec_bpf_tgids_left(struct syslat *skel);
+
+/* Sum over CPUs of drops slot; per-CPU values into percpu (n_cpus long). */
+int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int n_cpus);
+
+/* ---------------------------------------------------------------- time */
+
+uint64_t rec_now_ns(int clock_id);
+
+/* ---------------------------------------------------------------- metadata */
+
+/* FILE_INFO, SYSCALL table and a CLOCK record. */
+int rec_meta_header(struct ebt_writer *w, const struct rec_opts *o);
+int rec_meta_clock(struct ebt_writer *w);
+
+/* TASK snapshot of pid and all its threads, and its FD snapshot. */
+int rec_meta_snapshot(struct ebt_writer *w, uint32_t pid, uint32_t task_kind,
+		      uint64_t ts_ns, struct rec_net *net);
+/* Only the FD snapshot (EBT_FDE_SNAPSHOT records) of pid. */
+int rec_meta_snapshot_fds(struct ebt_writer *w, uint32_t pid, uint64_t ts_ns,
+			  struct rec_net *net);
+
+/* ---------------------------------------------------------------- drain */
+
+struct rec_fd_req {
+	uint64_t ts_ns;
+	uint32_t pid;
+	int32_t fd;
+	uint32_t event;		/* EBT_FDE_OPEN or EBT_FDE_UPDATE */
+	uint32_t pad;
+};
+
+#define REC_TASKQ_LEN 4096
+#define REC_FDQ_LEN 8192
+
+struct rec_counters {
+	uint64_t events;	/* syscall events handed to the writer */
+	uint64_t writer_drops;	/* refused by the writer (-ENOBUFS) */
+	uint64_t bad_samples;	/* wrong size: never expected */
+	uint64_t ringbuf_lost;	/* syscall events the kernel could not reserve */
+	uint64_t task_lost;	/* task events the kernel could not reserve */
+	uint64_t taskq_full;	/* task events dropped by a full queue */
+	uint64_t fd_resolved;
+	uint64_t fd_missed;	/* fd gone before it could be read, or queue full */
+};
+
+/* State the ring-buffer callback writes into: copies only. */
+struct rec_drain {
+	struct ebt_writer *w;
+	uint64_t fd_open_mask[SYSCALL_ALLOW_WORDS];	/* ret is a new fd */
+	uint64_t fd_update_mask[SYSCALL_ALLOW_WORDS];	/* arg0 got new facts */
+	struct task_event *taskq;
+	size_t task_head, task_tail;
+	struct rec_fd_req *fdq;
+	size_t fd_head, fd_tail;
+	struct rec_counters cnt;
+};
+
+int rec_drain_init(struct rec_drain *d, struct ebt_writer *w);
+void rec_drain_fini(struct rec_drain *d);
+
+/* The ring_buffer__new() callback; ctx is a struct rec_drain. */
+int rec_drain_sample(void *ctx, void *data, size_t size);
+
+/* The one conversion from the kernel's event to the file's. */
+void rec_event_from_wire(const struct syscall_event *in, struct ebt_event *out);
+
+/*
+ * Work outside the drain: turns queued task events into TASK records and
+ * queued fds into FD records. Bounded per call. Returns the number of task
+ * events handled; *group_exits counts process exits among them.
+ */
+int rec_drain_tasks(struct rec_drain *d, struct rec_net *net, uint32_t watch_pid,
+		    int *watch_status);
+void rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max);
+
+/* ---------------------------------------------------------------- launch */
+
+struct rec_child {
+	pid_t pid;
+	int go_fd;		/* write end: closing it lets the child exec */
+	int err_fd;		/* read end: errno of a failed exec, or EOF */
+};
+
+/*
+ * Resolves cmd[0] through PATH: 0, -ENOENT not found, -EACCES not
+ * executable. path (len bytes) gets the file to exec.
+ */
+int rec_launch_resolve(const char *cmd, char *path, size_t len);
+
+/* Forks a child that waits for rec_launch_release() and then execs. */
+int rec_launch_prepare(const struct rec_opts *o, const char *path,
+		       struct rec_child *out);
+
+/* Lets the child exec; returns 0 or the child's exec errno (-errno). */
+int rec_launch_release(struct rec_child *c);
+
+/* Exit status of the shell kind for a wait status. */
+int rec_exit_status(int wstatus);
+
+#endif

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/* The life of one recording after the checks: targets, loop, finish. */
+#include "record/run_internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "syslat.skel.h"
+#include "common/log.h"
+
+#define POLL_MS 10
+#define FLUSH_NS (100 * 1000000ull)
+#define SECOND_NS 1000000000ull
+#define CLOCK_EVERY_NS (10 * SECOND_NS)
+#define FD_BATCH 1024
+
+int rec_session_targets(struct rec_session *s)
+{
+	struct rec_opts *o = s->o;
+	uint64_t now = rec_now_ns(CLOCK_BOOTTIME);
+	size_t i;
+	int err;
+
+	if (o->cmd) {
+		err = rec_launch_prepare(o, s->cmd_path, &s->child);
+		if (err) {
+			log_error("cannot start %s: %s", o->cmd[0], strerror(-err));
+			return err;
+		}
+		return rec_bpf_add_tgid(s->skel, (uint32_t)s->child.pid, TGID_PENDING);
+	}
+	for (i = 0; i < o->n_pids; i++) {
+		err = rec_meta_snapshot(s->w, o->pids[i], EBT_TASK_SNAPSHOT, now, &s->net);
+		if (err == -ENOENT) {
+			log_error("no such process: %u", o->pids[i]);
+			return -ESRCH;
+		}
+		if (!err)
+			err = rec_bpf_add_tgid(s->skel, o->pids[i], TGID_ACTIVE);
+		if (err) {
+			log_error("cannot trace %u: %s", o->pids[i], strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int rec_session_start(struct rec_session *s)
+{
+	int err;
+
+	s->start_mono = rec_now_ns(CLOCK_MONOTONIC);
+	s->start_boot = rec_now_ns(CLOCK_BOOTTIME);
+	s->last_flush = s->last_second = s->start_mono;
+	s->last_clock = s->start_mono;
+	s->loss_window_start = s->start_boot;
+	err = rec_status_init(s);
+	if (err || !s->o->cmd)
+		return err;
+	err = rec_launch_release(&s->child);
+	if (err) {
+		log_error("cannot execute %s: %s", s->o->cmd[0], strerror(-err));
+		s->exit_status = err == -ENOENT ? REC_EXIT_NOTFOUND : REC_EXIT_NOEXEC;
+	}
+	return 0;	/* the trace of the failed exec is still written */
+}
+
+static void reap_child(struct rec_session *s, int flags)
+{
+	int ws;
+	pid_t r;
+
+	if (s->child.pid <= 0 || s->child_reaped)
+		return;
+	do
+		r = waitpid(s->child.pid, &ws, flags);
+	while (r < 0 && errno == EINTR && !(flags & WNOHANG));
+	if (r == s->child.pid) {
+		s->child_reaped = true;
+		s->child_wstatus = ws;
+	}
+}
+
+/* The periodic work: never inside the ring-buffer callback. */
+static void tick(struct rec_session *s, uint64_t now)
+{
+	rec_drain_tasks(&s->d, &s->net, 0, NULL);
+	rec_drain_fds(&s->d, &s->net, FD_BATCH);
+	if (now - s->last_flush >= FLUSH_NS) {
+		s->last_flush = now;
+		ebt_writer_flush(s->w, now, false);
+		reap_child(s, WNOHANG);
+		if (!rec_bpf_tgids_left(s->skel))
+			s->all_exited = true;
+	}
+	if (now - s->last_second >= SECOND_NS) {
+		s->last_second = now;
+		rec_status_losses(s, rec_now_ns(CLOCK_BOOTTIME));
+		rec_status_line(s, now);
+	}
+	if (now - s->last_clock >= CLOCK_EVERY_NS) {
+		s->last_clock = now;
+		rec_meta_clock(s->w);
+	}
+}
+
+int rec_session_loop(struct rec_session *s, volatile sig_atomic_t *stop)
+{
+	uint64_t now;
+	int n;
+
+	while (!*stop && !s->all_exited) {
+		n = ring_buffer__poll(s->rb, POLL_MS);
+		if (n < 0 && n != -EINTR) {
+			log_error("ring buffer poll failed: %s", strerror(-n));
+			return n;
+		}
+		/* Events are submitted without wakeups: always drain. */
+		n = ring_buffer__consume(s->rb);
+		if (n < 0 && n != -EINTR) {
+			log_error("ring buffer read failed: %s", strerror(-n));
+			return n;
+		}
+		now = rec_now_ns(CLOCK_MONOTONIC);
+		tick(s, now);
+		if (s->o->duration_ns && now - s->start_mono >= s->o->duration_ns)
+			break;
+	}
+	return 0;
+}
+
+/* Stops the command we launched if the recording ends before it does. */
+static void stop_child(struct rec_session *s, int stop_sig)
+{
+	reap_child(s, WNOHANG);
+	if (s->child.pid <= 0 || s->child_reaped)
+		return;
+	if (!s->attached) {
+		kill(s->child.pid, SIGKILL);	/* it never ran CMD */
+	} else if (!s->all_exited) {
+		kill(s->child.pid, stop_sig ? stop_sig : SIGTERM);
+	}
+	reap_child(s, 0);
+}
+
+static void final_drain(struct rec_session *s)
+{
+	if (s->skel)
+		syslat__detach(s->skel);
+	if (s->rb)
+		ring_buffer__consume(s->rb);
+	rec_drain_tasks(&s->d, &s->net, 0, NULL);
+	rec_drain_fds(&s->d, &s->net, REC_FDQ_LEN);
+	if (s->attached)
+		rec_status_losses(s, rec_now_ns(CLOCK_BOOTTIME));
+	rec_meta_clock(s->w);
+}
+
+int rec_session_finish(struct rec_session *s, int err, int stop_sig)
+{
+	struct ebt_writer_stats st;
+	int cerr;
+
+	memset(&st, 0, sizeof(st));
+	if (s->w && s->attached)
+		final_drain(s);
+	ring_buffer__free(s->rb);
+	syslat__destroy(s->skel);	/* the one place BPF is detached */
+	s->rb = NULL;
+	s->skel = NULL;
+	cerr = s->w ? ebt_writer_close(s->w, &st) : 0;
+	s->w = NULL;
+	if (cerr && !err)
+		log_error("error writing %s: %s", s->o->output, strerror(-cerr));
+	stop_child(s, stop_sig);
+	if (s->attached && !s->o->quiet)
+		rec_status_summary(s, &st, rec_now_ns(CLOCK_MONOTONIC) - s->start_mono);
+	rec_drain_fini(&s->d);
+	rec_net_free(&s->net);
+	free(s->drops_prev);
+	free(s->drops_cur);
+	if (s->child.go_fd >= 0)
+		close(s->child.go_fd);
+	if (s->child.err_fd >= 0)
+		close(s->child.err_fd);
+	if (err || cerr)
+		return s->exit_status != REC_EXIT_FAIL && err ? s->exit_status : REC_EXIT_FAIL;
+	if (s->o->cmd && s->exit_status == REC_EXIT_FAIL && s->child_reaped)
+		return rec_exit_status(s->child_wstatus);
+	return s->o->cmd ? s->exit_status : REC_EXIT_OK;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/* Loss accounting (kernel drops -> LOSS records), the live status line on a
+ * terminal and the summary at the end. */
+#include "record/run_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "common/log.h"
+
+int rec_status_init(struct rec_session *s)
+{
+	int n = libbpf_num_possible_cpus();
+
+	if (n <= 0) {
+		log_error("cannot count CPUs: %s", strerror(n ? -n : EINVAL));
+		return n ? n : -EINVAL;
+	}
+	s->n_cpus = n;
+	s->drops_prev = calloc((size_t)n, sizeof(uint64_t));
+	s->drops_cur = calloc((size_t)n, sizeof(uint64_t));
+	if (!s->drops_prev || !s->drops_cur)
+		return -ENOMEM;
+	return 0;
+}
+
+static void loss_record(struct rec_session *s, int cpu, uint64_t from, uint64_t to,
+			uint64_t count)
+{
+	struct ebt_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = EBT_REC_LOSS;
+	r.loss.source = EBT_LOSS_RINGBUF;
+	r.loss.cpu = (uint32_t)cpu;
+	r.loss.ts_start_ns = from;
+	r.loss.ts_end_ns = to;
+	r.loss.count = count;
+	if (ebt_writer_add_record(s->w, &r))
+		log_warn("cannot record the loss of %" PRIu64 " events", count);
+}
+
+/* Reads the per-CPU drop counters and writes one LOSS record per CPU that
+ * lost events since the last call. */
+void rec_status_losses(struct rec_session *s, uint64_t now_boot)
+{
+	uint64_t delta, task_total = 0;
+	int cpu;
+
+	if (!s->drops_cur)
+		return;
+	if (!rec_bpf_read_drops(s->skel, DROP_SYSCALL, s->drops_cur, s->n_cpus)) {
+		for (cpu = 0; cpu < s->n_cpus; cpu++) {
+			delta = s->drops_cur[cpu] - s->drops_prev[cpu];
+			if (!delta)
+				continue;
+			loss_record(s, cpu, s->loss_window_start, now_boot, delta);
+			s->d.cnt.ringbuf_lost += delta;
+			s->drops_prev[cpu] = s->drops_cur[cpu];
+		}
+	}
+	s->loss_window_start = now_boot;
+	if (!rec_bpf_read_drops(s->skel, DROP_TASK, s->drops_cur, s->n_cpus)) {
+		for (cpu = 0; cpu < s->n_cpus; cpu++)
+			task_total += s->drops_cur[cpu];
+		if (task_total > s->task_drops_prev)
+			log_warn("%" PRIu64 " process events lost (ring buffer full or too many "
+				 "processes); names of some processes may be missing",
+				 task_total - s->task_drops_prev);
+		s->d.cnt.task_lost = task_total;
+		s->task_drops_prev = task_total;
+	}
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t len)
+{
+	if (b >= (10ull << 20))
+		snprintf(buf, len, "%" PRIu64 " MiB", b >> 20);
+	else if (b >= (10ull << 10))
+		snprintf(buf, len, "%" PRIu64 " KiB", b >> 10);
+	else
+		snprintf(buf, len, "%" PRIu64 " B", b);
+}
+
+void rec_status_line(struct rec_session *s, uint64_t now_mono)
+{
+	struct ebt_writer_stats st;
+	uint64_t rate;
+	char bytes[32];
+
+	if (s->o->quiet || !isatty(STDERR_FILENO))
+		return;
+	ebt_writer_get_stats(s->w, &st);
+	rate = s->d.cnt.events - s->status_events;
+	s->status_events = s->d.cnt.events;
+	human_bytes(st.file_bytes, bytes, sizeof(bytes));
+	fprintf(stderr, "\r\033[Krecording %" PRIu64 "s: %" PRIu64 " events/s, %" PRIu64
+		" lost, %s written, %.1f B/event",
+		(uint64_t)((now_mono - s->start_mono) / 1000000000u), rate,
+		s->d.cnt.ringbuf_lost + s->d.cnt.writer_drops, bytes,
+		st.events ? (double)st.file_bytes / (double)st.events : 0.0);
+	s->status_shown = true;
+}
+
+void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st,
+			uint64_t elapsed_ns)
+{
+	const struct rec_counters *c = &s->d.cnt;
+	char bytes[32];
+
+	if (s->status_shown)
+		fputs("\r\033[K", stderr);
+	human_bytes(st->file_bytes, bytes, sizeof(bytes));
+	fprintf(stderr, "ebpf-record: %s: %" PRIu64 " syscalls recorded, %" PRIu64
+		" lost (ring buffer %" PRIu64 ", writer %" PRIu64 ") in %.1f s; %s, "
+		"%.1f B/event\n", s->o->output, st->events, c->ringbuf_lost + st->dropped,
+		c->ringbuf_lost, st->dropped, (double)elapsed_ns / 1e9, bytes,
+		st->events ? (double)st->file_bytes / (double)st->events : 0.0);
+	if (c->fd_missed || c->taskq_full || c->task_lost || c->bad_samples)
+		fprintf(stderr, "ebpf-record: %" PRIu64 " new fds resolved, %" PRIu64
+			" missed; %" PRIu64 " process events lost%s\n", c->fd_resolved,
+			c->fd_missed, c->task_lost + c->taskq_full,
+			c->bad_samples ? "; unexpected samples seen" : "");
+}
