@@ -23,6 +23,10 @@ static const char *const fd_open_calls[] = {
 
 static const char *const fd_update_calls[] = { "connect", "bind", "listen" };
 
+static const char *const fd_sock_calls[] = {
+	"socket", "accept", "accept4", "connect", "bind", "listen",
+};
+
 static void mask_names(uint64_t *mask, const char *const *names, size_t n)
 {
 	const char *const *table;
@@ -41,6 +45,10 @@ static void mask_names(uint64_t *mask, const char *const *names, size_t n)
 
 int rec_drain_init(struct rec_drain *d, struct ebt_writer *w)
 {
+	const char *const *table;
+	unsigned int count;
+	const char *abi;
+
 	memset(d, 0, sizeof(*d));
 	d->w = w;
 	d->taskq = calloc(REC_TASKQ_LEN, sizeof(*d->taskq));
@@ -51,6 +59,9 @@ int rec_drain_init(struct rec_drain *d, struct ebt_writer *w)
 	}
 	mask_names(d->fd_open_mask, fd_open_calls, sizeof(fd_open_calls) / sizeof(char *));
 	mask_names(d->fd_update_mask, fd_update_calls, sizeof(fd_update_calls) / sizeof(char *));
+	mask_names(d->fd_sock_mask, fd_sock_calls, sizeof(fd_sock_calls) / sizeof(char *));
+	table = syscalls_native(&count, &abi);
+	d->nr_close = syscalls_lookup(table, count, "close");
 	return 0;
 }
 
@@ -93,6 +104,10 @@ static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 	} else if (in_mask(d->fd_update_mask, e->nr) && (e->ret == 0 || e->ret == -EINPROGRESS)) {
 		fd = (int64_t)e->arg0;
 		event = EBT_FDE_UPDATE;
+	} else if ((int64_t)e->nr == d->nr_close && e->ret == 0) {
+		/* only to tell that earlier requests for this fd are stale */
+		fd = (int64_t)e->arg0;
+		event = EBT_FDE_CLOSE;
 	} else {
 		return;
 	}
@@ -105,6 +120,7 @@ static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 	r->pid = e->tgid;
 	r->fd = (int32_t)fd;
 	r->event = event;
+	r->nr = e->nr;
 }
 
 int rec_drain_sample(void *ctx, void *data, size_t size)
@@ -217,28 +233,110 @@ int rec_drain_tasks(struct rec_drain *d, struct rec_net *net, uint32_t watch_pid
 	return n;
 }
 
-void rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max)
+#define SEEN_SLOTS 4096	/* > FD batch: the set never fills */
+
+static uint64_t fd_key(const struct rec_fd_req *q)
+{
+	return ((uint64_t)q->pid << 32 | (uint32_t)q->fd) + 1;
+}
+
+static size_t seen_slot(const uint64_t *set, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 52) % SEEN_SLOTS;
+
+	while (set[i] && set[i] != key)
+		i = (i + 1) % SEEN_SLOTS;
+	return i;
+}
+
+static int seen_has(const uint64_t *set, uint64_t key)
+{
+	return set[seen_slot(set, key)] == key;
+}
+
+/* Inserts key; returns 1 when it was already there. */
+static int seen_insert(uint64_t *set, uint64_t key)
+{
+	size_t i = seen_slot(set, key);
+
+	if (set[i])
+		return 1;
+	set[i] = key;
+	return 0;
+}
+
+/*
+ * Walks the batch newest first: a request followed by a close or a new open
+ * of the same fd number describes a descriptor that is gone, and /proc
+ * would show the newer one. Such requests are dropped.
+ */
+static void mark_superseded(struct rec_drain *d, size_t n, uint64_t *set)
+{
+	struct rec_fd_req *q;
+	size_t i;
+
+	memset(set, 0, SEEN_SLOTS * sizeof(*set));
+	for (i = n; i-- > 0;) {
+		q = &d->fdq[(d->fd_tail + i) % REC_FDQ_LEN];
+		if (q->event == EBT_FDE_UPDATE) {
+			if (seen_has(set, fd_key(q)))
+				q->event = 0;
+		} else if (seen_insert(set, fd_key(q)) && q->event == EBT_FDE_OPEN) {
+			q->event = 0;
+		}
+	}
+}
+
+/* Whether what /proc shows can be what the syscall made. */
+static int plausible(const struct rec_drain *d, const struct rec_fd_req *q,
+		     const struct rec_fd_info *fi)
+{
+	if (in_mask(d->fd_sock_mask, q->nr))
+		return fi->kind == EBT_FD_SOCKET;
+	return 1;
+}
+
+static void resolve_one(struct rec_drain *d, const struct rec_fd_req *q, struct rec_net *net,
+			struct rec_fd_info *fi)
+{
+	struct ebt_record r;
+
+	if (q->event == EBT_FDE_CLOSE)
+		return;
+	if (!q->event || rec_proc_fd(q->pid, q->fd, net, fi) || !plausible(d, q, fi)) {
+		d->cnt.fd_missed++;
+		return;
+	}
+	rec_fd_record(fi, q->pid, q->event, q->ts_ns, &r);
+	if (!ebt_writer_add_record(d->w, &r))
+		d->cnt.fd_resolved++;
+}
+
+size_t rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max)
 {
 	struct rec_fd_info *fi;
-	const struct rec_fd_req *q;
-	struct ebt_record r;
-	size_t done = 0;
+	uint64_t *set;
+	size_t n, i;
 
-	if (d->fd_tail == d->fd_head)
-		return;
+	n = d->fd_head - d->fd_tail;
+	if (!n)
+		return 0;
+	if (n > max)
+		n = max;
+	if (n > SEEN_SLOTS / 2)
+		n = SEEN_SLOTS / 2;
 	fi = malloc(sizeof(*fi));
-	if (!fi)
-		return;
-	net->netns = 0;	/* sockets made since the last batch */
-	while (d->fd_tail != d->fd_head && done++ < max) {
-		q = &d->fdq[d->fd_tail++ % REC_FDQ_LEN];
-		if (rec_proc_fd(q->pid, q->fd, net, fi)) {
-			d->cnt.fd_missed++;
-			continue;
-		}
-		rec_fd_record(fi, q->pid, q->event, q->ts_ns, &r);
-		if (!ebt_writer_add_record(d->w, &r))
-			d->cnt.fd_resolved++;
+	set = malloc(SEEN_SLOTS * sizeof(*set));
+	if (fi && set) {
+		mark_superseded(d, n, set);
+		net->netns = 0;	/* sockets made since the last batch */
+		for (i = 0; i < n; i++)
+			resolve_one(d, &d->fdq[(d->fd_tail + i) % REC_FDQ_LEN], net, fi);
+		d->fd_tail += n;
+	} else {
+		n = 0;
 	}
 	free(fi);
+	free(set);
+	return n;
 }

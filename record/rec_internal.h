@@ -129,8 +129,9 @@ struct rec_fd_req {
 	uint64_t ts_ns;
 	uint32_t pid;
 	int32_t fd;
-	uint32_t event;		/* EBT_FDE_OPEN or EBT_FDE_UPDATE */
-	uint32_t pad;
+	uint32_t event;		/* EBT_FDE_OPEN, EBT_FDE_UPDATE, EBT_FDE_CLOSE;
+				 * 0: superseded by a later request */
+	uint32_t nr;		/* the syscall that made the request */
 };
 
 #define REC_TASKQ_LEN 4096
@@ -152,6 +153,8 @@ struct rec_drain {
 	struct ebt_writer *w;
 	uint64_t fd_open_mask[SYSCALL_ALLOW_WORDS];	/* ret is a new fd */
 	uint64_t fd_update_mask[SYSCALL_ALLOW_WORDS];	/* arg0 got new facts */
+	uint64_t fd_sock_mask[SYSCALL_ALLOW_WORDS];	/* the fd must be a socket */
+	int32_t nr_close;
 	struct task_event *taskq;
 	size_t task_head, task_tail;
 	struct rec_fd_req *fdq;
@@ -175,7 +178,8 @@ void rec_event_from_wire(const struct syscall_event *in, struct ebt_event *out);
  */
 int rec_drain_tasks(struct rec_drain *d, struct rec_net *net, uint32_t watch_pid,
 		    int *watch_status);
-void rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max);
+/* Resolves up to max queued fds; returns how many requests it consumed. */
+size_t rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max);
 
 /* ---------------------------------------------------------------- launch */
 

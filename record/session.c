@@ -62,8 +62,13 @@ int rec_session_start(struct rec_session *s)
 	s->last_clock = s->start_mono;
 	s->loss_window_start = s->start_boot;
 	err = rec_status_init(s);
-	if (err || !s->o->cmd)
+	if (err)
 		return err;
+	if (!s->o->cmd) {
+		log_info("recording %zu process%s into %s; Ctrl-C to stop", s->o->n_pids,
+			 s->o->n_pids == 1 ? "" : "es", s->o->output);
+		return 0;
+	}
 	err = rec_launch_release(&s->child);
 	if (err) {
 		log_error("cannot execute %s: %s", s->o->cmd[0], strerror(-err));
@@ -157,7 +162,8 @@ static void final_drain(struct rec_session *s)
 	if (s->rb)
 		ring_buffer__consume(s->rb);
 	rec_drain_tasks(&s->d, &s->net, 0, NULL);
-	rec_drain_fds(&s->d, &s->net, REC_FDQ_LEN);
+	while (rec_drain_fds(&s->d, &s->net, REC_FDQ_LEN))
+		;
 	if (s->attached)
 		rec_status_losses(s, rec_now_ns(CLOCK_BOOTTIME));
 	rec_meta_clock(s->w);
