@@ -290,7 +290,8 @@ static int at_end(struct ebt_reader *r)
 	return 0;
 }
 
-/* Finds the next 8-aligned offset >= from holding a valid chunk header;
+/* Finds the next offset >= from holding a valid chunk header (any byte
+ * offset: inserted garbage need not keep the 8-byte alignment);
  * returns 1 (*out set), 0 none before EOF (*out = first offset not
  * scanned), <0 read error. */
 static int scan_for_header(struct ebt_reader *r, uint64_t from, uint64_t *out)
@@ -309,7 +310,7 @@ static int scan_for_header(struct ebt_reader *r, uint64_t from, uint64_t *out)
 		err = pread_full(r->fd, r->scan, len, pos);
 		if (err)
 			return err;
-		for (i = 0; i + EBT_CHUNK_HDR_LEN <= len; i += 8) {
+		for (i = 0; i + EBT_CHUNK_HDR_LEN <= len; i++) {
 			if (ebt_get_le32(r->scan + i) == EBT_CHUNK_MAGIC &&
 			    ebt_chunk_hdr_get(r->scan + i, &h)) {
 				*out = pos + i;
@@ -332,7 +333,7 @@ static int resync(struct ebt_reader *r, const char *why)
 		warn(r, "chunk at offset %llu: %s", (unsigned long long)r->off, why);
 		r->resyncing = true;
 	}
-	err = scan_for_header(r, r->off + 8, &next);
+	err = scan_for_header(r, r->off + 1, &next);
 	if (err < 0)
 		return err;
 	r->info.skipped_bytes += next - r->off;

@@ -113,6 +113,14 @@ void fmt_read_file(const char *path, struct fmt_read *out)
 			out->warnings++;
 		out->n_chunks++;
 		out->n_records += c.n_records;
+		for (size_t i = 0; i < c.n_records; i++) {
+			const struct ebt_kv *kv = &c.records[i].kv;
+			size_t used = strlen(out->kv);
+
+			if (c.records[i].kind == EBT_REC_FILE_INFO)
+				snprintf(out->kv + used, sizeof(out->kv) - used, "%s=%s;",
+					 kv->key.p, kv->value.p);
+		}
 		if (c.type == EBT_CHUNK_EVENTS)
 			add_events(out, &c);
 	}

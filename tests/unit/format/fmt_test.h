@@ -33,6 +33,7 @@ struct fmt_read {
 	uint64_t chunk_seq[256];	/* seq of each delivered EVENTS chunk */
 	size_t chunk_first[256];	/* index of its first event */
 	size_t n_ev_chunks;
+	char kv[64];		/* "key=value" of every FILE_INFO, concatenated */
 	struct ebt_info info;
 };
 
