@@ -94,7 +94,9 @@ analyze() {
 	say ""
 	say "Next steps:"
 	say "  $dir/report.md  the same report in Markdown, ready to paste into a ticket"
-	say "  $dir/out.db     sqlite3 $dir/out.db 'SELECT * FROM requests ORDER BY duration_ns DESC LIMIT 5'"
+	say "  $dir/out.db     sqlite3 $dir/out.db \\"
+	say "                    'SELECT id, duration_ns, network_ns, sync_ns FROM requests"
+	say "                     ORDER BY duration_ns DESC LIMIT 5'"
 	say "  $trace   ebpf-analyze $trace --report json | python3 -m json.tool"
 	say "  your own process: sudo $BIN/ebpf-record -o app.ebt --pid PID --duration 30"
 }
