@@ -20,13 +20,13 @@
 #include "format/ebt.h"
 
 #define MAX_NR 1024
-#define MAX_FD 256
+#define MAX_FD 1024
 #define MAX_PIDS 4096
 
 struct counts {
 	char *names[MAX_NR];
 	uint64_t sys[MAX_NR];
-	uint64_t sysfd[MAX_NR][MAX_FD];
+	uint64_t sysfd[MAX_NR][MAX_FD];	/* 8 MiB, touched sparsely */
 	uint64_t task[8];
 	uint64_t fd[16];
 	uint32_t pids[MAX_PIDS];

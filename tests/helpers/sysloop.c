@@ -8,7 +8,8 @@
  * FORKS child processes) calls getppid() N times and does M 1-byte
  * write()+read() round trips on its own pipe. With -w it first prints
  * "ready PID" and waits for SIGUSR1. At the end it prints the totals it made:
- * "getppid N", "rw_write FD COUNT" / "rw_read FD COUNT" per pipe, and exits
+ * "getppid N", "rw_write FD COUNT" / "rw_read FD COUNT" per pipe (fds 100
+ * and up), and exits
  * with CODE.
  */
 #include <errno.h>
@@ -41,6 +42,17 @@ static void *work(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/* Pipes live at fd 100 and up, away from the loader's and libc's fds, so
+ * per-fd counts are exact. */
+static int move_fd(int *fd, int to)
+{
+	if (dup2(*fd, to) < 0)
+		return -1;
+	close(*fd);
+	*fd = to;
+	return 0;
 }
 
 static void wait_go(void)
@@ -129,7 +141,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		ws[i].n = n;
 		ws[i].m = m;
-		if (pipe(ws[i].pfd)) {
+		if (pipe(ws[i].pfd) || move_fd(&ws[i].pfd[0], 100 + 2 * i) ||
+		    move_fd(&ws[i].pfd[1], 101 + 2 * i)) {
 			perror("sysloop: pipe");
 			return 1;
 		}
