@@ -14,7 +14,7 @@ case "$O" in /*) ;; *) O="$top/$O" ;; esac
 BIN=$O/bin
 SMP=$O/samples
 DEMO_SECS=${DEMO_SECS:-10}
-BUNDLE_SECS=${BUNDLE_SECS:-3}
+BUNDLE_SECS=${BUNDLE_SECS:-5}
 
 server_pid="" rec_pid="" lg_pid=""
 cleanup() {
@@ -51,8 +51,9 @@ wait_for() {
 		sleep 0.1
 	done
 }
-has_port() { grep -q '^port ' "$1"; }
-alive_and_file() { kill -0 "$1" 2>/dev/null && [ -s "$2" ]; }
+has_port() { grep -q '^port ' "$1" 2>/dev/null; }
+# ebpf-record announces "recording N process(es) into FILE" once attached.
+attached() { kill -0 "$1" 2>/dev/null && grep -q '^ebpf-record: recording ' "$2" 2>/dev/null; }
 
 # record DIR TRACE SECS CONNS: server with all faults, recorder, loadgen.
 record() {
@@ -64,12 +65,10 @@ record() {
 $(cat "$dir/server.err")"
 	port=$(awk '/^port /{print $2}' "$dir/server.out")
 	say "== serving sample: pid $server_pid on 127.0.0.1:$port, all faults on"
-	"$BIN/ebpf-record" -o "$trace" --pid "$server_pid" --force -q \
-		2>"$dir/record.err" &
+	"$BIN/ebpf-record" -o "$trace" --pid "$server_pid" --force 2>"$dir/record.err" &
 	rec_pid=$!
-	wait_for 20 alive_and_file "$rec_pid" "$trace" || die "ebpf-record did not start: \
+	wait_for 20 attached "$rec_pid" "$dir/record.err" || die "ebpf-record did not attach: \
 $(cat "$dir/record.err")"
-	sleep 1	# the file exists before the programs attach
 	say "== ebpf-record (pid $rec_pid) -> $trace; loadgen: $conns connections, ${secs} s"
 	"$SMP/loadgen" -p "$port" -c "$conns" -d "$secs" --json "$dir/loadgen.json" &
 	lg_pid=$!
@@ -78,6 +77,7 @@ $(cat "$dir/record.err")"
 	kill -INT "$rec_pid"
 	wait "$rec_pid" || die "ebpf-record failed: $(cat "$dir/record.err")"
 	rec_pid=""
+	say "== $(tail -n 2 "$dir/record.err" | tr '\r' '\n' | grep -v '^$' | head -n 1)"
 	kill -TERM "$server_pid"
 	wait "$server_pid"
 	server_pid=""
