@@ -58,6 +58,7 @@ attached() { kill -0 "$1" 2>/dev/null && grep -q '^ebpf-record: recording ' "$2"
 # record DIR TRACE SECS CONNS: server with all faults, recorder, loadgen.
 record() {
 	dir=$1 trace=$2 secs=$3 conns=$4
+	rm -f "$dir/server.out" "$dir/record.err"
 	"$SMP/serving" --port 0 --all-faults --data-dir "$dir/serving-data" -q \
 		>"$dir/server.out" 2>"$dir/server.err" &
 	server_pid=$!
@@ -116,7 +117,6 @@ demo() {
 	fi
 	rm -f demo/trace.ebt demo/report.md demo/out.db
 	record demo demo/trace.ebt "$DEMO_SECS" 8
-	say "== loadgen: $(tr -d '\n' <demo/loadgen.json | cut -c1-160)..."
 	analyze demo/trace.ebt demo
 }
 
