@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
@@ -107,6 +108,24 @@ void rec_status_line(struct rec_session *s, uint64_t now_mono)
 	s->status_shown = true;
 }
 
+/* The recorder's own cost: CPU time of all its threads (children excluded). */
+static void status_cpu(uint64_t elapsed_ns, uint64_t events)
+{
+	struct rusage ru;
+	double cpu;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	fprintf(stderr, "ebpf-record: recorder CPU %.3f s (%.1f%% of one core)", cpu,
+		elapsed_ns ? 100.0 * cpu * 1e9 / (double)elapsed_ns : 0.0);
+	if (events)
+		fprintf(stderr, ", %.1f%% of a core per 1M events/s", 100.0 * cpu * 1e6 /
+			(double)events);
+	fputc('\n', stderr);
+}
+
 void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st,
 			uint64_t elapsed_ns)
 {
@@ -121,6 +140,7 @@ void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st
 		"%.1f B/event\n", s->o->output, st->events, c->ringbuf_lost + st->dropped,
 		c->ringbuf_lost, st->dropped, (double)elapsed_ns / 1e9, bytes,
 		st->events ? (double)st->file_bytes / (double)st->events : 0.0);
+	status_cpu(elapsed_ns, st->events);
 	if (c->fd_missed || c->taskq_full || c->task_lost || c->bad_samples)
 		fprintf(stderr, "ebpf-record: %" PRIu64 " new fds resolved, %" PRIu64
 			" missed; %" PRIu64 " process events lost%s\n", c->fd_resolved,
