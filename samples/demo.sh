@@ -105,7 +105,6 @@ analyze() {
 demo() {
 	cd "$top" || exit 1
 	mkdir -p demo || exit 1
-	[ -f demo/.gitignore ] || echo '*' >demo/.gitignore
 	why=$(why_no_bpf demo)
 	if [ -n "$why" ]; then
 		say "== cannot record on this machine ($why):"

@@ -69,14 +69,17 @@ int srv_state_open(struct srv *s, const struct srv_opts *o)
 	int err = 0;
 
 	s->opts = o;
-	s->log_fd = s->snap_fd = s->listen_fd = -1;
+	s->log_fd = s->snap_fd = s->listen_fd = s->config_fd = -1;
 	pthread_mutex_init(&s->snap_lock, NULL);
+	pthread_mutex_init(&s->config_lock, NULL);
 	if (mkdir(o->data_dir, 0755) && errno != EEXIST)
 		return -errno;
 	if (snprintf(s->config_path, sizeof(s->config_path), "%s/config.json",
 		     o->data_dir) >= (int)sizeof(s->config_path))
 		return -ENAMETOOLONG;
 	err = make_config(s->config_path);
+	if (!err)
+		err = open_in(o->data_dir, "config.json", O_RDONLY, &s->config_fd);
 	if (!err)
 		err = srv_model_open(o->data_dir, &s->model);
 	if (!err)
@@ -94,34 +97,48 @@ void srv_state_close(struct srv *s)
 		close(s->log_fd);
 	if (s->snap_fd >= 0)
 		close(s->snap_fd);
-	s->log_fd = s->snap_fd = -1;
+	if (s->config_fd >= 0)
+		close(s->config_fd);
+	s->log_fd = s->snap_fd = s->config_fd = -1;
 	srv_model_close(&s->model);
 	pthread_mutex_destroy(&s->snap_lock);
+	pthread_mutex_destroy(&s->config_lock);
 }
 
-/* Class "config": read the side file, byte by byte when the fault is on. */
+/*
+ * Class "config": re-read the side file from its start through the fd kept
+ * open since start-up, byte by byte when the fault is on (256 reads of one
+ * byte and one at EOF), in one read() otherwise.
+ */
 static int read_config(struct srv *s, uint32_t *sum)
 {
 	char buf[CONFIG_BYTES * 2];
 	size_t step = s->opts->fault_small_reads ? 1 : sizeof(buf);
 	uint64_t reads = 0;
-	ssize_t n;
-	int fd = open(s->config_path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+	int err = 0;
 
-	if (fd < 0)
-		return -errno;
 	*sum = 0;
-	do {
-		n = read(fd, buf, step);
+	pthread_mutex_lock(&s->config_lock);
+	if (lseek(s->config_fd, 0, SEEK_SET) < 0)
+		err = -errno;
+	while (!err) {
+		n = read(s->config_fd, buf, step);
 		reads++;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = -errno;
+		if (n <= 0)
+			break;
 		for (ssize_t i = 0; i < n; i++)
 			*sum = *sum * 31 + (unsigned char)buf[i];
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	close(fd);
+	}
+	pthread_mutex_unlock(&s->config_lock);
 	INC(s->c.config_reads);
 	if (step == 1)
 		ADD(s->c.small_reads, reads);
-	return n < 0 ? -errno : 0;
+	return err;
 }
 
 /* The planted lock: a synchronous (O_DSYNC) write done while holding it. */

@@ -64,8 +64,10 @@ struct srv {
 	pid_t stub_pid;
 	int log_fd;			/* access log, O_APPEND */
 	int snap_fd;			/* stats snapshot, O_DSYNC (fault-lock) */
+	int config_fd;			/* the side file, re-read by class "config" */
 	char config_path[4096];
 	pthread_mutex_t snap_lock;	/* the planted global lock */
+	pthread_mutex_t config_lock;	/* one reader of config_fd's offset at a time */
 	struct srv_counters c;		/* updated with __atomic builtins */
 };
 
