@@ -432,36 +432,99 @@ static int decode_keys(struct ebt_dec *d, struct col *c, uint32_t count,
 	return c->p == c->end ? 0 : -EBADMSG;
 }
 
+/* LEB128 without a bounds check: the caller guarantees 10 readable bytes.
+ * Same acceptance as ebt_get_uvarint(). */
+static inline int get_uv_fast(const uint8_t **pp, uint64_t *out)
+{
+	const uint8_t *p = *pp;
+	uint64_t v;
+
+	if (p[0] < 0x80) {
+		*out = p[0];
+		*pp = p + 1;
+		return 0;
+	}
+	if (p[1] < 0x80) {
+		*out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+		*pp = p + 2;
+		return 0;
+	}
+	v = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7;
+	for (unsigned int i = 2; i < 10; i++) {
+		uint8_t b = p[i];
+
+		v |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (b < 0x80) {
+			if (i == 9 && b > 1)
+				return -EBADMSG;
+			*pp = p + i + 1;
+			*out = v;
+			return 0;
+		}
+	}
+	return -EBADMSG;
+}
+
+/* Events every column can still supply without a bounds check. */
+static size_t safe_rows(const struct col *cols)
+{
+	size_t safe = SIZE_MAX;
+
+	for (int id = EBT_COL_KEY; id <= EBT_COL_CPU; id++) {
+		size_t n = (size_t)(cols[id].end - cols[id].p) / 10;
+
+		safe = n < safe ? n : safe;
+	}
+	return safe;
+}
+
+#define DECODE_ROW(get)                                                         \
+	do {                                                                    \
+		const struct ebt_deckey *k;                                     \
+		uint64_t key, delta, dur, ret, cpu;                             \
+		if (get(ck, &key) || key >= n_keys)                             \
+			return -EBADMSG;                                        \
+		k = &d->keys[key];                                              \
+		__builtin_prefetch(k);                                          \
+		if (get(cx, &delta) || get(cd, &dur) || get(cr, &ret) ||       \
+		    get(cc, &cpu) || cpu > UINT32_MAX)                          \
+			return -EBADMSG;                                        \
+		exit += (uint64_t)ebt_unzigzag(delta);                          \
+		ev->enter_ns = exit - dur;                                      \
+		ev->duration_ns = dur;                                          \
+		ev->ret = ebt_unzigzag(ret);                                    \
+		ev->arg0 = k->arg0;                                             \
+		ev->pid = k->pid;                                               \
+		ev->tid = k->tid;                                               \
+		ev->nr = k->nr;                                                 \
+		ev->cpu = (uint32_t)cpu;                                        \
+		ev->stack_id = k->stack_id;                                     \
+		ev->flags = k->flags;                                           \
+		ev++;                                                           \
+	} while (0)
+
+#define GET_FAST(c, out) get_uv_fast(&(c)->p, out)
+#define GET_SAFE(c, out) ebt_get_uvarint(&(c)->p, (c)->end, out)
+
 static int decode_rows(struct ebt_dec *d, struct col *cols, uint32_t count,
 		       uint32_t n_keys, uint64_t exit, struct ebt_event *out)
 {
 	struct col *ck = &cols[EBT_COL_KEY], *cx = &cols[EBT_COL_EXIT_DELTA];
 	struct col *cd = &cols[EBT_COL_DURATION], *cr = &cols[EBT_COL_RET];
 	struct col *cc = &cols[EBT_COL_CPU];
+	struct ebt_event *ev = out, *stop = out + count;
 
-	for (uint32_t i = 0; i < count; i++) {
-		struct ebt_event *ev = &out[i];
-		const struct ebt_deckey *k;
-		uint64_t key, delta, dur, ret, cpu;
+	while (ev < stop) {
+		size_t safe = safe_rows(cols);
+		struct ebt_event *fast_end;
 
-		if (ebt_get_uvarint(&ck->p, ck->end, &key) || key >= n_keys ||
-		    ebt_get_uvarint(&cx->p, cx->end, &delta) ||
-		    ebt_get_uvarint(&cd->p, cd->end, &dur) ||
-		    ebt_get_uvarint(&cr->p, cr->end, &ret) ||
-		    ebt_get_uvarint(&cc->p, cc->end, &cpu) || cpu > UINT32_MAX)
-			return -EBADMSG;
-		k = &d->keys[key];
-		exit += (uint64_t)ebt_unzigzag(delta);
-		ev->enter_ns = exit - dur;
-		ev->duration_ns = dur;
-		ev->ret = ebt_unzigzag(ret);
-		ev->arg0 = k->arg0;
-		ev->pid = k->pid;
-		ev->tid = k->tid;
-		ev->nr = k->nr;
-		ev->cpu = (uint32_t)cpu;
-		ev->stack_id = k->stack_id;
-		ev->flags = k->flags;
+		if (!safe) {
+			DECODE_ROW(GET_SAFE);
+			continue;
+		}
+		fast_end = (size_t)(stop - ev) < safe ? stop : ev + safe;
+		while (ev < fast_end)
+			DECODE_ROW(GET_FAST);
 	}
 	for (int id = EBT_COL_KEY; id <= EBT_COL_CPU; id++) {
 		if (cols[id].p != cols[id].end)
