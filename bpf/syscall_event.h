@@ -6,7 +6,7 @@
  * Two kinds of samples travel through the one ring buffer; their sizes
  * differ, and record/ tells them apart by size alone:
  *   struct syscall_event (48 bytes): one finished syscall;
- *   struct task_event (192 bytes): fork, thread start, exec, exit.
+ *   struct task_event (192 bytes): fork, thread start, exec, exit, rename.
  */
 #ifndef BPF_SYSCALL_EVENT_H
 #define BPF_SYSCALL_EVENT_H
@@ -31,6 +31,7 @@ _Static_assert(sizeof(struct syscall_event) == 48, "syscall_event layout changed
 #define TEV_THREAD	2		/* new thread tid in process tgid */
 #define TEV_EXEC	3		/* tgid ran execve; comm and file are new */
 #define TEV_EXIT	4		/* thread tid exited */
+#define TEV_RENAME	5		/* tid changed its comm (prctl, exec) */
 
 /* task_event.flags */
 #define TEV_F_GROUP_DEAD	0x1	/* EXIT: the last thread: the process is gone */

@@ -12,7 +12,7 @@
  *
  * sched_process_fork grows the traced set when following children (the
  * child is in the map before it runs), sched_process_exit shrinks it, and
- * fork/thread/exec/exit reach user space as struct task_event.
+ * fork/thread/exec/exit/rename reach user space as struct task_event.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -244,6 +244,24 @@ int handle_exit(struct bpf_raw_tracepoint_args *ctx)
 	e->flags = live == 0 ? TEV_F_GROUP_DEAD : 0;
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("raw_tp/task_rename")
+int handle_rename(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *p = (struct task_struct *)ctx->args[0];
+	const char *comm = (const char *)ctx->args[1];
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct task_event *e;
+
+	if (!bpf_map_lookup_elem(&tgids, &tgid))
+		return 0;
+	e = task_reserve(TEV_RENAME, tgid, BPF_CORE_READ(p, pid));
+	if (!e)
+		return 0;
+	bpf_probe_read_kernel_str(&e->comm, sizeof(e->comm), comm);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

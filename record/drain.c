@@ -171,42 +171,60 @@ static void task_from_event(const struct task_event *e, uint32_t kind, struct eb
 	rec_task_record(ti, kind, e->ts_ns, r);
 }
 
+/* A TASK record from the event alone (the task may be gone from /proc). */
+static void task_bare(const struct task_event *e, uint32_t kind, uint32_t tid,
+		      struct ebt_record *r, struct rec_task_info *ti)
+{
+	memset(ti, 0, sizeof(*ti));
+	ti->pid = e->tgid;
+	ti->tid = tid;
+	ti->ppid = kind == EBT_TASK_EXIT ? e->ppid : 0;
+	memcpy(ti->comm, e->comm, TEV_COMM_LEN);
+	rec_task_record(ti, kind, e->ts_ns, r);
+	r->task.exit_code = e->exit_code;
+}
+
+/* pid == tid in an EXIT record means "the process exited": written only
+ * when the group is dead, after the last thread's own exit if that thread
+ * was not the leader. A leader exiting before its threads writes nothing. */
+static void task_exit(struct rec_drain *d, const struct task_event *e)
+{
+	struct rec_task_info ti;
+	struct ebt_record r;
+	int group_dead = !!(e->flags & TEV_F_GROUP_DEAD);
+
+	if (e->tid != e->tgid) {
+		task_bare(e, EBT_TASK_EXIT, e->tid, &r, &ti);
+		ebt_writer_add_record(d->w, &r);
+	}
+	if (group_dead) {
+		task_bare(e, EBT_TASK_EXIT, e->tgid, &r, &ti);
+		ebt_writer_add_record(d->w, &r);
+	}
+}
+
 static void one_task(struct rec_drain *d, const struct task_event *e, struct rec_net *net)
 {
 	static const uint32_t kinds[] = {
 		[TEV_FORK] = EBT_TASK_FORK, [TEV_THREAD] = EBT_TASK_THREAD,
 		[TEV_EXEC] = EBT_TASK_EXEC, [TEV_EXIT] = EBT_TASK_EXIT,
+		[TEV_RENAME] = EBT_TASK_RENAME,
 	};
 	struct rec_task_info ti;
-	struct task_event pe;
 	struct ebt_record r;
 
-	if (e->kind < TEV_FORK || e->kind > TEV_EXIT)
+	if (e->kind < TEV_FORK || e->kind > TEV_RENAME)
 		return;
-	pe = *e;
 	if (e->kind == TEV_EXIT) {
-		/* pid == tid means "process exited": only at the group's end. */
-		if (e->tid == e->tgid && !(e->flags & TEV_F_GROUP_DEAD))
-			return;
-		if (e->flags & TEV_F_GROUP_DEAD)
-			pe.tid = e->tgid;
-		memset(&ti, 0, sizeof(ti));
-		ti.pid = pe.tgid;
-		ti.tid = pe.tid;
-		ti.ppid = pe.ppid;
-		memcpy(ti.comm, pe.comm, TEV_COMM_LEN);
-		rec_task_record(&ti, EBT_TASK_EXIT, pe.ts_ns, &r);
-		r.task.exit_code = e->exit_code;
-		if (e->tid != e->tgid && (e->flags & TEV_F_GROUP_DEAD)) {
-			/* the last thread was not the leader: its own exit first */
-			r.task.tid = e->tid;
-			ebt_writer_add_record(d->w, &r);
-			r.task.tid = e->tgid;
-		}
+		task_exit(d, e);
+		return;
+	}
+	if (e->kind == TEV_RENAME) {
+		task_bare(e, EBT_TASK_RENAME, e->tid, &r, &ti);
 		ebt_writer_add_record(d->w, &r);
 		return;
 	}
-	task_from_event(&pe, kinds[e->kind], &r, &ti);
+	task_from_event(e, kinds[e->kind], &r, &ti);
 	ebt_writer_add_record(d->w, &r);
 	rec_task_info_free(&ti);
 	if (e->kind == TEV_FORK || e->kind == TEV_EXEC) {

@@ -144,6 +144,8 @@ int rec_session_loop(struct rec_session *s, volatile sig_atomic_t *stop)
 /* Stops the command we launched if the recording ends before it does. */
 static void stop_child(struct rec_session *s, int stop_sig)
 {
+	int i;
+
 	reap_child(s, WNOHANG);
 	if (s->child.pid <= 0 || s->child_reaped)
 		return;
@@ -151,6 +153,14 @@ static void stop_child(struct rec_session *s, int stop_sig)
 		kill(s->child.pid, SIGKILL);	/* it never ran CMD */
 	} else if (!s->all_exited) {
 		kill(s->child.pid, stop_sig ? stop_sig : SIGTERM);
+		for (i = 0; i < 50 && !s->child_reaped; i++) {
+			usleep(100000);
+			reap_child(s, WNOHANG);
+		}
+		if (!s->child_reaped) {
+			log_warn("%s still running 5 s after the stop; killing it", s->o->cmd[0]);
+			kill(s->child.pid, SIGKILL);
+		}
 	}
 	reap_child(s, 0);
 }
@@ -172,9 +182,11 @@ static void final_drain(struct rec_session *s)
 int rec_session_finish(struct rec_session *s, int err, int stop_sig)
 {
 	struct ebt_writer_stats st;
+	uint64_t elapsed;
 	int cerr;
 
 	memset(&st, 0, sizeof(st));
+	elapsed = rec_now_ns(CLOCK_MONOTONIC) - s->start_mono;
 	if (s->w && s->attached)
 		final_drain(s);
 	ring_buffer__free(s->rb);
@@ -187,7 +199,7 @@ int rec_session_finish(struct rec_session *s, int err, int stop_sig)
 		log_error("error writing %s: %s", s->o->output, strerror(-cerr));
 	stop_child(s, stop_sig);
 	if (s->attached && !s->o->quiet)
-		rec_status_summary(s, &st, rec_now_ns(CLOCK_MONOTONIC) - s->start_mono);
+		rec_status_summary(s, &st, elapsed);
 	rec_drain_fini(&s->d);
 	rec_net_free(&s->net);
 	free(s->drops_prev);

@@ -120,7 +120,7 @@ static void status_cpu(uint64_t elapsed_ns, uint64_t events)
 	      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	fprintf(stderr, "ebpf-record: recorder CPU %.3f s (%.1f%% of one core)", cpu,
 		elapsed_ns ? 100.0 * cpu * 1e9 / (double)elapsed_ns : 0.0);
-	if (events)
+	if (events >= 100000)	/* below that, start-up costs dominate */
 		fprintf(stderr, ", %.1f%% of a core per 1M events/s", 100.0 * cpu * 1e6 /
 			(double)events);
 	fputc('\n', stderr);
