@@ -20,9 +20,13 @@
 
 #include "analyze/sqlite_internal.h"
 
-/* Page cache during the load, KiB (negative cache_size): bounds memory, and
- * lets the post-load index sorts run mostly in memory. */
-#define LOAD_CACHE_KIB 65536
+/* Page cache, KiB (negative cache_size). It also sizes the sorter's
+ * in-memory runs: small runs sorted by SORT_THREADS_MAX worker threads build
+ * the post-load indexes about twice as fast as one large in-memory sort. */
+#ifndef LOAD_CACHE_KIB
+#define LOAD_CACHE_KIB 8192
+#endif
+#define SORT_THREADS_MAX 4
 
 int sql_fail(struct ana_sql *s, int rc, const char *what)
 {
@@ -76,6 +80,14 @@ void sql_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+void sql_bind_text_copy(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, (int)strnlen(v, INT32_MAX), SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 void sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v)
 {
 	if (v <= INT64_MAX)
@@ -119,14 +131,16 @@ static int exec(struct ana_sql *s, const char *sql, const char *what)
  * stays on one filesystem), with the mode a plain creat() would give. */
 static int make_tmp(struct ana_sql *s)
 {
-	size_t n = strlen(s->path) + sizeof(".tmp-XXXXXX");
+	size_t n = strlen(s->path) + sizeof("./.tmp-XXXXXX");
 	mode_t mask;
 	int fd, err = 0;
 
 	s->tmp = malloc(n);
 	if (!s->tmp)
 		return -ENOMEM;
-	snprintf(s->tmp, n, "%s.tmp-XXXXXX", s->path);
+	/* "./" keeps sqlite from reading a relative "file:..." as a URI
+	 * (Debian builds it with SQLITE_USE_URI). */
+	snprintf(s->tmp, n, "%s%s.tmp-XXXXXX", s->path[0] == '/' ? "" : "./", s->path);
 	fd = mkstemp(s->tmp);
 	if (fd < 0) {
 		err = -errno;
@@ -160,14 +174,25 @@ static int check_target(const char *path, bool force)
 
 static int prepare_all(struct ana_sql *s)
 {
+	char *batch;
 	int i, rc;
 
 	for (i = 0; i < SQ__COUNT; i++) {
+		if (!sql_insert[i])
+			continue;
 		rc = sqlite3_prepare_v3(s->db, sql_insert[i], -1, SQLITE_PREPARE_PERSISTENT,
 					&s->stmt[i], NULL);
 		if (rc != SQLITE_OK)
 			return sql_fail(s, rc, "prepare");
 	}
+	batch = sql_event_batch_text(EV_BATCH);
+	if (!batch)
+		return sql_fail(s, SQLITE_NOMEM, "prepare");
+	rc = sqlite3_prepare_v3(s->db, batch, -1, SQLITE_PREPARE_PERSISTENT,
+				&s->stmt[SQ_EVENT], NULL);
+	sqlite3_free(batch);
+	if (rc != SQLITE_OK)
+		return sql_fail(s, rc, "prepare");
 	return 0;
 }
 
@@ -176,7 +201,7 @@ static int create_db(struct ana_sql *s)
 	char sql[256];
 	int rc, err;
 
-	rc = sqlite3_open_v2(s->tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	rc = sqlite3_open_v2(s->tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return sql_fail(s, rc, "open");
 	snprintf(sql, sizeof(sql),
@@ -272,11 +297,28 @@ static int install(struct ana_sql *s)
 	return 0;
 }
 
+static int flush_events(struct ana_sql *s);
+
+static int sort_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > SORT_THREADS_MAX ? SORT_THREADS_MAX : (int)n;
+}
+
 static int finish(struct ana_sql *s)
 {
+	char sql[32];
 	int i, err;
 
-	err = exec(s, sql_post_load, "create indexes and views");
+	snprintf(sql, sizeof(sql), "PRAGMA threads=%d", sort_threads());
+	err = flush_events(s);
+	if (!err)
+		err = exec(s, sql, "set up");
+	if (!err)
+		err = exec(s, sql_post_load, "create indexes and views");
 	if (!err)
 		err = exec(s, "PRAGMA analysis_limit=1000; ANALYZE", "analyze");
 	if (!err)
@@ -337,29 +379,49 @@ int ana_sql_trace_info(struct ana_sql *s, uint32_t file_idx, const char *key,
 	return sql_step(s, SQ_TRACE_INFO, "insert into trace_info");
 }
 
+/* The batch's unused rows get a NULL file_idx, which the INSERT skips. */
+static int flush_events(struct ana_sql *s)
+{
+	unsigned int r;
+
+	if (!s->ev_pending)
+		return 0;
+	for (r = s->ev_pending; r < EV_BATCH; r++)
+		sqlite3_bind_null(s->stmt[SQ_EVENT], (int)(r * SQL_EVENT_NCOLS + 1));
+	s->ev_pending = 0;
+	return sql_step(s, SQ_EVENT, "insert into events");
+}
+
+/* Text is bound with a copy: the row runs after the caller's strings die. */
 int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
 {
 	sqlite3_stmt *st;
+	int b;
 
 	if (!s || !ev || !ev->syscall || !ev->category)
 		return sql_invalid(s, "ana_sql_event");
 	st = s->stmt[SQ_EVENT];
-	sqlite3_bind_int64(st, 1, ev->file_idx);
-	sql_bind_u64(st, 2, ev->ts_ns);
-	sql_bind_u64(st, 3, ev->wall_ns);
-	sqlite3_bind_int64(st, 4, ev->pid);
-	sqlite3_bind_int64(st, 5, ev->tid);
-	sqlite3_bind_int64(st, 6, ev->cpu);
-	sqlite3_bind_int64(st, 7, ev->nr);
-	sql_bind_text(st, 8, ev->syscall);
-	sql_bind_text(st, 9, ev->category);
-	sql_bind_u64(st, 10, ev->duration_ns);
-	sqlite3_bind_int64(st, 11, ev->ret);
-	sqlite3_bind_int(st, 12, ev->err);
-	sql_bind_text(st, 13, ev->err ? ana_sql_errno_name(ev->err) : NULL);
-	sql_bind_i64_or_null(st, 14, ev->fd, ev->fd < 0);
-	sql_bind_i64_or_null(st, 15, ev->request_id, ev->request_id < 0);
-	sqlite3_bind_int(st, 16, ev->idle);
-	sql_bind_u64_or_null(st, 17, ev->stack_id, 0);
+	b = (int)(s->ev_pending * SQL_EVENT_NCOLS);
+	sqlite3_bind_int64(st, b + 1, ev->file_idx);
+	sql_bind_u64(st, b + 2, ev->ts_ns);
+	sql_bind_u64(st, b + 3, ev->wall_ns);
+	sqlite3_bind_int64(st, b + 4, ev->pid);
+	sqlite3_bind_int64(st, b + 5, ev->tid);
+	sqlite3_bind_int64(st, b + 6, ev->cpu);
+	sqlite3_bind_int64(st, b + 7, ev->nr);
+	sql_bind_text_copy(st, b + 8, ev->syscall);
+	sql_bind_text_copy(st, b + 9, ev->category);
+	sql_bind_u64(st, b + 10, ev->duration_ns);
+	sqlite3_bind_int64(st, b + 11, ev->ret);
+	sqlite3_bind_int(st, b + 12, ev->err);
+	/* Static storage: no copy needed. */
+	sql_bind_text(st, b + 13, ev->err ? ana_sql_errno_name(ev->err) : NULL);
+	sql_bind_i64_or_null(st, b + 14, ev->fd, ev->fd < 0);
+	sql_bind_i64_or_null(st, b + 15, ev->request_id, ev->request_id < 0);
+	sqlite3_bind_int(st, b + 16, ev->idle);
+	sql_bind_u64_or_null(st, b + 17, ev->stack_id, 0);
+	if (++s->ev_pending < EV_BATCH)
+		return 0;
+	s->ev_pending = 0;
 	return sql_step(s, SQ_EVENT, "insert into events");
 }

@@ -54,7 +54,7 @@ Test(analyze_sqlite, round_trips_every_event_column)
 	cr_expect_eq(fx_i64(db, "SELECT file_idx FROM events"), 1);
 	cr_expect_eq(fx_i64(db, "SELECT ts_ns FROM events"), 123456789012LL);
 	cr_expect_eq(fx_i64(db, "SELECT wall_ns FROM events"), 1795000000123456789LL);
-	cr_expect_str_eq(fx_text(db, "SELECT wall_time FROM events", NULL),
+	cr_expect_str_eq(fx_text(db, "SELECT wall_time FROM events_v", NULL),
 			 "2026-11-18T11:06:40.123456789Z");
 	cr_expect_eq(fx_i64(db, "SELECT duration_ns FROM events"), 4242);
 	cr_expect_eq(fx_i64(db, "SELECT pid FROM events"), 100);
