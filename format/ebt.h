@@ -38,6 +38,7 @@
 #define EBT_MAX_CHUNK_EVENTS	(1u << 20)
 #define EBT_MAX_STRING		65536u		/* one string field */
 #define EBT_MAX_STACK_DEPTH	127u
+#define EBT_MAX_CHUNK_RECORDS	(1u << 20)	/* records in one META chunk */
 
 /*
  * One syscall, as the analyzer sees it. Timestamps are nanoseconds of the
@@ -271,7 +272,9 @@ int ebt_writer_open_fd(int fd, const struct ebt_writer_opts *opts,
 		       struct ebt_writer **out);
 
 /*
- * Copies ev into the open chunk. Never blocks, never makes a syscall.
+ * Copies ev into the open chunk. Never blocks, never makes a syscall,
+ * except that handing a full chunk to the worker (once per chunk_events
+ * events) posts a semaphore, a non-blocking futex wake if the worker sleeps.
  * -ENOBUFS: every pool buffer is busy; the event is counted as dropped and a
  * LOSS record is written for it later.
  */
@@ -281,7 +284,9 @@ int ebt_writer_append(struct ebt_writer *w, const struct ebt_event *ev);
  * Copies a metadata record (strings included) into the pending metadata
  * chunk, which reaches the file before the events chunk open at the time of
  * the call. Rare by nature: may allocate. -EFBIG for a string over
- * EBT_MAX_STRING.
+ * EBT_MAX_STRING. -ENOBUFS if the worker is so far behind that the pending
+ * records reached EBT_MAX_CHUNK_RECORDS or half of EBT_MAX_CHUNK_BYTES (the
+ * record is not stored).
  */
 int ebt_writer_add_record(struct ebt_writer *w, const struct ebt_record *rec);
 
@@ -368,7 +373,9 @@ const struct ebt_info *ebt_reader_info(const struct ebt_reader *r);
  */
 int ebt_reader_next(struct ebt_reader *r, struct ebt_chunk *chunk);
 
-/* The last error's context ("chunk 12 at offset 4096: payload checksum"). */
+/* The last error's context ("chunk 12 at offset 4096: payload checksum").
+ * With r == NULL: why this thread's last ebt_reader_open() failed (no
+ * reader object exists then). */
 const char *ebt_reader_errmsg(const struct ebt_reader *r);
 
 /* Non-fatal damage seen by the last ebt_reader_next(), or NULL. */
@@ -379,5 +386,7 @@ void ebt_reader_close(struct ebt_reader *r);
 /* Names for printing: "EVENTS", "META"; "file", "socket", ... */
 const char *ebt_fd_kind_name(uint32_t kind);
 const char *ebt_task_kind_name(uint32_t kind);
+const char *ebt_chunk_type_name(uint16_t type);	/* "EVENTS", "META", "FOOTER", "unknown" */
+const char *ebt_loss_source_name(uint32_t source);	/* "ringbuf", "writer", ... */
 
 #endif /* FORMAT_EBT_H */

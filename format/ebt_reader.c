@@ -452,8 +452,8 @@ static int decode(struct ebt_reader *r, const struct ebt_chunk_hdr *h,
 			r->info.ts_max = h->ts_max;
 		return 0;
 	}
-	if (h->count > h->raw_len / EBT_TLV_HDR_LEN) {
-		*msg = "record count over the payload size";
+	if (h->count > h->raw_len / EBT_TLV_HDR_LEN || h->count > EBT_MAX_CHUNK_RECORDS) {
+		*msg = "record count over the cap or the payload size";
 		return 1;
 	}
 	err = grow((void **)&r->recs, &r->recs_cap, h->count ? h->count : 1, sizeof(*r->recs));

@@ -133,3 +133,33 @@ const char *ebt_task_kind_name(uint32_t kind)
 		return "unknown";
 	return names[kind];
 }
+
+const char *ebt_chunk_type_name(uint16_t type)
+{
+	switch (type) {
+	case EBT_CHUNK_EVENTS:
+		return "EVENTS";
+	case EBT_CHUNK_META:
+		return "META";
+	case EBT_CHUNK_FOOTER:
+		return "FOOTER";
+	default:
+		return "unknown";
+	}
+}
+
+const char *ebt_loss_source_name(uint32_t source)
+{
+	switch (source) {
+	case EBT_LOSS_RINGBUF:
+		return "ringbuf";
+	case EBT_LOSS_WRITER:
+		return "writer";
+	case EBT_LOSS_DAMAGE:
+		return "damage";
+	case EBT_LOSS_FILTER:
+		return "filter";
+	default:
+		return "unknown";
+	}
+}

@@ -295,6 +295,10 @@ int ebt_writer_add_record(struct ebt_writer *w, const struct ebt_record *rec)
 
 	if (!w || !rec)
 		return -EINVAL;
+	/* the worker is far behind: keep the pending chunk under the caps */
+	if (w->meta_n >= EBT_MAX_CHUNK_RECORDS ||
+	    w->meta.len > EBT_MAX_CHUNK_BYTES / 2)
+		return -ENOBUFS;
 	err = ebt_record_encode(&w->meta, rec);
 	if (err)
 		return err;

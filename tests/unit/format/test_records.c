@@ -201,3 +201,14 @@ Test(format_records, names_cover_every_kind)
 	cr_expect_str_eq(ebt_task_kind_name(EBT_TASK_EXEC), "exec");
 	cr_expect_str_eq(ebt_task_kind_name(0), "unknown");
 }
+
+Test(format_records, chunk_and_loss_names)
+{
+	cr_expect_str_eq(ebt_chunk_type_name(EBT_CHUNK_EVENTS), "EVENTS");
+	cr_expect_str_eq(ebt_chunk_type_name(EBT_CHUNK_META), "META");
+	cr_expect_str_eq(ebt_chunk_type_name(EBT_CHUNK_FOOTER), "FOOTER");
+	cr_expect_str_eq(ebt_chunk_type_name(0x1234), "unknown");
+	cr_expect_str_eq(ebt_loss_source_name(EBT_LOSS_RINGBUF), "ringbuf");
+	cr_expect_str_eq(ebt_loss_source_name(EBT_LOSS_WRITER), "writer");
+	cr_expect_str_eq(ebt_loss_source_name(77), "unknown");
+}
