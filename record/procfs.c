@@ -165,7 +165,8 @@ static int list_numeric(const char *path, uint32_t **out)
 		arr[n++] = (uint32_t)strtoul(de->d_name, NULL, 10);
 	}
 	closedir(d);
-	qsort(arr, n, sizeof(*arr), cmp_u32);
+	if (n)
+		qsort(arr, n, sizeof(*arr), cmp_u32);
 	*out = arr;
 	return (int)n;
 }

@@ -20,11 +20,23 @@ static void teardown(void)
 	rec_opts_free(&o);
 }
 
-#define PARSE(...)                                                                    \
-	({                                                                            \
-		char *argv_[] = { "ebpf-record", __VA_ARGS__, NULL };                 \
-		rec_opts_parse(&o, (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_); \
-	})
+/* argv outlives the parse: o.cmd points into it. */
+static char *argv_store[32];
+
+#define PARSE(...) parse_args((const char *[]){ __VA_ARGS__, NULL })
+
+static int parse_args(const char **args)
+{
+	int argc = 1;
+
+	argv_store[0] = "ebpf-record";
+	while (args[argc - 1] && argc < 31) {
+		argv_store[argc] = (char *)args[argc - 1];
+		argc++;
+	}
+	argv_store[argc] = NULL;
+	return rec_opts_parse(&o, argc, argv_store);
+}
 
 static int allowed(const char *name)
 {
