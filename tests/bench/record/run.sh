@@ -27,7 +27,9 @@ else
 	echo "record bench: perf or its tracepoints unavailable; no floor column" >&2
 fi
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'
+}
 ns_of() { awk '$1 == "ns_per_call" { print $2 }' "$1"; }
 
 bench() { # loop

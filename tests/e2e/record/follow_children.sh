@@ -2,7 +2,8 @@
 # Children forked by the traced program are followed (every syscall), and
 # not with --no-follow.
 . "$TOP/tests/e2e/record/common.inc"
-"$BIN/ebpf-record" -q -o f.ebt -- "$H/sysloop" -f 3 -n 2000 -r 10 >/dev/null || die "follow run failed"
+"$BIN/ebpf-record" -q -o f.ebt -- "$H/sysloop" -f 3 -n 2000 -r 10 >/dev/null ||
+	die "follow run failed"
 "$H/ebt-count" f.ebt >f.txt || die "trace unreadable"
 want "sys getppid 6000" f.txt
 want "task fork 3" f.txt
