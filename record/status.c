@@ -141,7 +141,8 @@ void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st
 		c->ringbuf_lost, st->dropped, (double)elapsed_ns / 1e9, bytes,
 		st->events ? (double)st->file_bytes / (double)st->events : 0.0);
 	status_cpu(elapsed_ns, st->events);
-	if (c->fd_missed || c->taskq_full || c->task_lost || c->bad_samples)
+	/* Missed fds are routine (closed before /proc was read): -v only. */
+	if (s->o->verbose || c->taskq_full || c->task_lost || c->bad_samples)
 		fprintf(stderr, "ebpf-record: %" PRIu64 " new fds resolved, %" PRIu64
 			" missed; %" PRIu64 " process events lost%s\n", c->fd_resolved,
 			c->fd_missed, c->task_lost + c->taskq_full,
