@@ -326,3 +326,73 @@ void rec_task_record(const struct rec_task_info *ti, uint32_t kind, uint64_t ts_
 	out->task.cmdline.p = ti->cmdline;
 	out->task.cmdline.len = ti->cmdline ? (uint32_t)ti->cmdline_len : 0;
 }
+
+static int push_pid(uint32_t **arr, size_t *n, size_t *cap, uint32_t pid)
+{
+	if (alloc_grow((void **)arr, cap, *n + 1, sizeof(**arr)))
+		return -ENOMEM;
+	(*arr)[(*n)++] = pid;
+	return 0;
+}
+
+/* Without CONFIG_PROC_CHILDREN: every process whose parent is pid. */
+static int children_by_scan(uint32_t pid, uint32_t **out)
+{
+	struct rec_task_info t;
+	uint32_t *all = NULL, *arr = NULL;
+	size_t n = 0, cap = 0;
+	char dir[48];
+	int count, i, err = 0;
+
+	count = list_numeric("/proc", &all);
+	for (i = 0; i < count && !err; i++) {
+		memset(&t, 0, sizeof(t));
+		snprintf(dir, sizeof(dir), "/proc/%u", all[i]);
+		if (!read_stat(dir, &t) && t.ppid == pid)
+			err = push_pid(&arr, &n, &cap, all[i]);
+	}
+	free(all);
+	if (err) {
+		free(arr);
+		return err;
+	}
+	*out = arr;
+	return (int)n;
+}
+
+int rec_proc_children(uint32_t pid, uint32_t **out)
+{
+	char path[80], buf[4096], *p, *end;
+	uint32_t *tids = NULL, *arr = NULL;
+	size_t n = 0, cap = 0;
+	int count, i, err = 0;
+	unsigned long v;
+	ssize_t rd;
+
+	count = rec_proc_threads(pid, &tids);
+	if (count < 0)
+		return count;
+	for (i = 0; i < count && !err; i++) {
+		snprintf(path, sizeof(path), "/proc/%u/task/%u/children", pid, tids[i]);
+		rd = read_small(path, buf, sizeof(buf));
+		if (rd < 0) {
+			if (rd != -ENOENT || i)
+				continue;
+			free(tids);
+			return children_by_scan(pid, out);
+		}
+		for (p = buf; !err; p = end) {
+			v = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			err = push_pid(&arr, &n, &cap, (uint32_t)v);
+		}
+	}
+	free(tids);
+	if (err) {
+		free(arr);
+		return err;
+	}
+	*out = arr;
+	return (int)n;
+}

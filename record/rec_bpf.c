@@ -141,6 +141,14 @@ int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state)
 	return err ? -errno : 0;
 }
 
+int rec_bpf_has_tgid(struct syslat *skel, uint32_t tgid)
+{
+	uint32_t state;
+
+	return !bpf_map__lookup_elem(skel->maps.tgids, &tgid, sizeof(tgid), &state,
+				     sizeof(state), 0);
+}
+
 int rec_bpf_tgids_left(struct syslat *skel)
 {
 	uint32_t key;

@@ -35,6 +35,10 @@ void rec_task_info_free(struct rec_task_info *t);
 /* The tids of pid, sorted; *out is malloc'd. Returns the count or -errno. */
 int rec_proc_threads(uint32_t pid, uint32_t **out);
 
+/* The child processes of pid (all its threads' children); *out is
+ * malloc'd. Returns the count or -errno. */
+int rec_proc_children(uint32_t pid, uint32_t **out);
+
 /* The open fds of pid, sorted; *out is malloc'd. Returns the count or -errno. */
 int rec_proc_fds(uint32_t pid, int **out);
 
@@ -99,6 +103,9 @@ int rec_bpf_load(const struct rec_opts *o, struct syslat **out);
 
 /* Adds tgid to the traced set with state TGID_*. */
 int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state);
+
+/* 1 when tgid is in the traced set, else 0. */
+int rec_bpf_has_tgid(struct syslat *skel, uint32_t tgid);
 
 /* Number of traced processes left in the kernel map (capped at 2). */
 int rec_bpf_tgids_left(struct syslat *skel);

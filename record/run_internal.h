@@ -31,11 +31,15 @@ struct rec_session {
 	uint64_t status_events;	/* events at the last status line */
 	bool status_shown;
 	bool all_exited;
+	size_t n_descendants;	/* attach mode: existing children traced too */
 };
 
 /* Snapshots the targets (attach) or forks the command (launch) and fills
  * the tgids map. Before attaching. */
 int rec_session_targets(struct rec_session *s);
+
+/* Attach mode with follow: traces the targets' existing descendants. */
+void rec_session_descendants(struct rec_session *s);
 
 /* After attaching: lets the launched command exec. */
 int rec_session_start(struct rec_session *s);

@@ -21,6 +21,43 @@
 #define CLOCK_EVERY_NS (10 * SECOND_NS)
 #define FD_BATCH 1024
 
+#define MAX_DEPTH 32
+
+/*
+ * Adds the existing descendants of pid to the traced set, with their
+ * snapshots: once before attaching, and once after, for children forked in
+ * between (the fork tracepoint catches every later one).
+ */
+static void add_descendants(struct rec_session *s, uint32_t pid, int depth)
+{
+	uint64_t now = rec_now_ns(CLOCK_BOOTTIME);
+	uint32_t *kids = NULL;
+	int n, i;
+
+	n = rec_proc_children(pid, &kids);
+	for (i = 0; i < n && depth < MAX_DEPTH; i++) {
+		if (kids[i] == (uint32_t)getpid() || rec_bpf_has_tgid(s->skel, kids[i]))
+			continue;
+		if (rec_meta_snapshot(s->w, kids[i], EBT_TASK_SNAPSHOT, now, &s->net))
+			continue;	/* gone already */
+		if (rec_bpf_add_tgid(s->skel, kids[i], TGID_ACTIVE))
+			continue;
+		s->n_descendants++;
+		add_descendants(s, kids[i], depth + 1);
+	}
+	free(kids);
+}
+
+void rec_session_descendants(struct rec_session *s)
+{
+	size_t i;
+
+	if (s->o->cmd || !s->o->follow)
+		return;
+	for (i = 0; i < s->o->n_pids; i++)
+		add_descendants(s, s->o->pids[i], 0);
+}
+
 int rec_session_targets(struct rec_session *s)
 {
 	struct rec_opts *o = s->o;
@@ -49,6 +86,7 @@ int rec_session_targets(struct rec_session *s)
 			return err;
 		}
 	}
+	rec_session_descendants(s);
 	return 0;
 }
 
@@ -65,8 +103,10 @@ int rec_session_start(struct rec_session *s)
 	if (err)
 		return err;
 	if (!s->o->cmd) {
-		log_info("recording %zu process%s into %s; Ctrl-C to stop", s->o->n_pids,
-			 s->o->n_pids == 1 ? "" : "es", s->o->output);
+		rec_session_descendants(s);
+		log_info("recording %zu process%s into %s; Ctrl-C to stop",
+			 s->o->n_pids + s->n_descendants,
+			 s->o->n_pids + s->n_descendants == 1 ? "" : "es", s->o->output);
 		return 0;
 	}
 	err = rec_launch_release(&s->child);
