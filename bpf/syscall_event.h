@@ -20,7 +20,9 @@ struct syscall_event {
 	__u64 enter_ns;			/* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
 	__u64 duration_ns;
 	__s64 ret;
-	__u64 arg0;			/* the fd, for syscalls whose first argument is one */
+	__u64 arg0;			/* the first argument (the fd, for fd syscalls);
+					 * pipe, pipe2, socketpair that succeeded: the
+					 * two new fds, fd[0] | fd[1] << 32 */
 	__u32 tgid, tid;
 	__u32 nr, cpu;			/* nr is the arch's syscall number */
 };

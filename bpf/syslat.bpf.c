@@ -31,6 +31,9 @@ const volatile __u32 cfg_sample_every;		/* 0 or 1: every syscall */
 const volatile __u64 cfg_wakeup_bytes = 1 << 20;
 const volatile __s64 cfg_nr_execve = -1;
 const volatile __s64 cfg_nr_execveat = -1;
+const volatile __s64 cfg_nr_pipe = -1;
+const volatile __s64 cfg_nr_pipe2 = -1;
+const volatile __s64 cfg_nr_socketpair = -1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -106,10 +109,23 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!in)
 		return 0;
 	regs = (struct pt_regs *)ctx->args[0];
-	in->arg0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	if (nr == cfg_nr_socketpair)
+		in->arg0 = PT_REGS_PARM4_CORE_SYSCALL(regs);	/* int sv[2] */
+	else
+		in->arg0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	in->nr = nr;
 	in->enter_ns = bpf_ktime_get_boot_ns();
 	return 0;
+}
+
+/* The two fds a pipe or socketpair just wrote to user memory. */
+static __always_inline __u64 new_fd_pair(__u64 uptr)
+{
+	int fds[2] = { -1, -1 };
+
+	if (bpf_probe_read_user(fds, sizeof(fds), (const void *)uptr))
+		return ~0ull;
+	return (__u32)fds[0] | (__u64)(__u32)fds[1] << 32;
 }
 
 SEC("raw_tp/sys_exit")
@@ -138,6 +154,9 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	e->duration_ns = now - start;
 	e->ret = (__s64)ctx->args[1];
 	e->arg0 = in->arg0;
+	if (e->ret == 0 && (in->nr == cfg_nr_pipe || in->nr == cfg_nr_pipe2 ||
+			    in->nr == cfg_nr_socketpair))
+		e->arg0 = new_fd_pair(in->arg0);
 	e->tgid = id >> 32;
 	e->tid = (__u32)id;
 	e->nr = in->nr;

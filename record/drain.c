@@ -24,8 +24,10 @@ static const char *const fd_open_calls[] = {
 static const char *const fd_update_calls[] = { "connect", "bind", "listen" };
 
 static const char *const fd_sock_calls[] = {
-	"socket", "accept", "accept4", "connect", "bind", "listen",
+	"socket", "accept", "accept4", "connect", "bind", "listen", "socketpair",
 };
+
+static const char *const fd_pair_calls[] = { "pipe", "pipe2", "socketpair" };
 
 static void mask_names(uint64_t *mask, const char *const *names, size_t n)
 {
@@ -60,6 +62,7 @@ int rec_drain_init(struct rec_drain *d, struct ebt_writer *w)
 	mask_names(d->fd_open_mask, fd_open_calls, sizeof(fd_open_calls) / sizeof(char *));
 	mask_names(d->fd_update_mask, fd_update_calls, sizeof(fd_update_calls) / sizeof(char *));
 	mask_names(d->fd_sock_mask, fd_sock_calls, sizeof(fd_sock_calls) / sizeof(char *));
+	mask_names(d->fd_pair_mask, fd_pair_calls, sizeof(fd_pair_calls) / sizeof(char *));
 	table = syscalls_native(&count, &abi);
 	d->nr_close = syscalls_lookup(table, count, "close");
 	return 0;
@@ -92,12 +95,33 @@ static int in_mask(const uint64_t *mask, uint32_t nr)
 	return nr < SYSCALL_MAX_NR && ((mask[nr / 64] >> (nr % 64)) & 1);
 }
 
-static void want_fd(struct rec_drain *d, const struct syscall_event *e)
+static void push_fd(struct rec_drain *d, const struct syscall_event *e, int64_t fd,
+		    uint32_t event)
 {
 	struct rec_fd_req *r;
+
+	if (d->fd_head - d->fd_tail >= REC_FDQ_LEN) {
+		d->cnt.fd_missed++;
+		return;
+	}
+	r = &d->fdq[d->fd_head++ % REC_FDQ_LEN];
+	r->ts_ns = e->enter_ns + e->duration_ns;
+	r->pid = e->tgid;
+	r->fd = (int32_t)fd;
+	r->event = event;
+	r->nr = e->nr;
+}
+
+static void want_fd(struct rec_drain *d, const struct syscall_event *e)
+{
 	uint32_t event;
 	int64_t fd;
 
+	if (in_mask(d->fd_pair_mask, e->nr) && e->ret == 0 && e->arg0 != ~0ull) {
+		push_fd(d, e, (int32_t)(uint32_t)e->arg0, EBT_FDE_OPEN);
+		push_fd(d, e, (int32_t)(uint32_t)(e->arg0 >> 32), EBT_FDE_OPEN);
+		return;
+	}
 	if (in_mask(d->fd_open_mask, e->nr) && e->ret >= 0) {
 		fd = e->ret;
 		event = EBT_FDE_OPEN;
@@ -111,16 +135,7 @@ static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 	} else {
 		return;
 	}
-	if (d->fd_head - d->fd_tail >= REC_FDQ_LEN) {
-		d->cnt.fd_missed++;
-		return;
-	}
-	r = &d->fdq[d->fd_head++ % REC_FDQ_LEN];
-	r->ts_ns = e->enter_ns + e->duration_ns;
-	r->pid = e->tgid;
-	r->fd = (int32_t)fd;
-	r->event = event;
-	r->nr = e->nr;
+	push_fd(d, e, fd, event);
 }
 
 int rec_drain_sample(void *ctx, void *data, size_t size)

@@ -103,6 +103,9 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 	skel->rodata->cfg_wakeup_bytes = o->buffer_bytes / 4;
 	skel->rodata->cfg_nr_execve = nr_of("execve");
 	skel->rodata->cfg_nr_execveat = nr_of("execveat");
+	skel->rodata->cfg_nr_pipe = nr_of("pipe");
+	skel->rodata->cfg_nr_pipe2 = nr_of("pipe2");
+	skel->rodata->cfg_nr_socketpair = nr_of("socketpair");
 }
 
 int rec_bpf_load(const struct rec_opts *o, struct syslat **out)
