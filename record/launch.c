@@ -121,15 +121,19 @@ int rec_launch_prepare(const struct rec_opts *o, const char *path, struct rec_ch
 	if (o->user) {
 		err = lookup_user(o->user, &as);
 		if (err) {
-			log_error("unknown user '%s'%s", o->user,
+			log_error("unknown user '%s'%s%s", o->user, err == -ENOENT ? "" : ": ",
 				  err == -ENOENT ? "" : strerror(-err));
 			return err;
 		}
 	}
-	if (pipe2(go, O_CLOEXEC))
-		return -errno;
+	if (pipe2(go, O_CLOEXEC)) {
+		err = -errno;
+		log_error("cannot start %s: %s", o->cmd[0], strerror(-err));
+		return err;
+	}
 	if (pipe2(ep, O_CLOEXEC)) {
 		err = -errno;
+		log_error("cannot start %s: %s", o->cmd[0], strerror(-err));
 		close(go[0]);
 		close(go[1]);
 		return err;
@@ -145,6 +149,7 @@ int rec_launch_prepare(const struct rec_opts *o, const char *path, struct rec_ch
 	close(go[0]);
 	close(ep[1]);
 	if (err) {
+		log_error("cannot start %s: %s", o->cmd[0], strerror(-err));
 		close(go[1]);
 		close(ep[0]);
 		return err;

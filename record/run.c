@@ -6,6 +6,7 @@
 #include "record/rec_internal.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,10 @@ static int check_targets(struct rec_session *s)
 	}
 	if (!o->cmd)
 		return 0;
+	if (o->user && !getpwnam(o->user)) {
+		log_error("unknown user '%s'", o->user);
+		return -ENOENT;
+	}
 	err = rec_launch_resolve(o->cmd[0], s->cmd_path, sizeof(s->cmd_path));
 	if (err == -ENOENT) {
 		log_error("command not found: %s", o->cmd[0]);

@@ -67,10 +67,8 @@ int rec_session_targets(struct rec_session *s)
 
 	if (o->cmd) {
 		err = rec_launch_prepare(o, s->cmd_path, &s->child);
-		if (err) {
-			log_error("cannot start %s: %s", o->cmd[0], strerror(-err));
-			return err;
-		}
+		if (err)
+			return err;	/* printed */
 		return rec_bpf_add_tgid(s->skel, (uint32_t)s->child.pid, TGID_PENDING);
 	}
 	for (i = 0; i < o->n_pids; i++) {
@@ -234,6 +232,9 @@ int rec_session_finish(struct rec_session *s, int err, int stop_sig)
 	s->rb = NULL;
 	s->skel = NULL;
 	cerr = s->w ? ebt_writer_close(s->w, &st) : 0;
+	/* Failed before the first event: no half trace blocks the next try. */
+	if (s->w && !s->attached)
+		unlink(s->o->output);
 	s->w = NULL;
 	if (cerr && !err)
 		log_error("error writing %s: %s", s->o->output, strerror(-cerr));

@@ -15,6 +15,8 @@ expect 1 "no such process: 999999" "$R" -o a.ebt -p 999999
 [ -e a.ebt ] && die "output created for a missing pid"
 expect 127 "command not found: no-such-cmd-x" "$R" -o b.ebt -- no-such-cmd-x
 [ -e b.ebt ] && die "output created for a missing command"
+expect 1 "unknown user 'no-such-user-x'" "$R" -o u.ebt -u no-such-user-x -- true
+[ -e u.ebt ] && die "output created for an unknown user"
 touch notexec && chmod 644 notexec
 expect 126 "cannot execute" "$R" -o c.ebt -- ./notexec
 echo keep >exists.ebt
