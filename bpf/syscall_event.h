@@ -33,7 +33,7 @@ _Static_assert(sizeof(struct syscall_event) == 48, "syscall_event layout changed
 #define TEV_THREAD	2		/* new thread tid in process tgid */
 #define TEV_EXEC	3		/* tgid ran execve; comm and file are new */
 #define TEV_EXIT	4		/* thread tid exited */
-#define TEV_RENAME	5		/* tid changed its comm (prctl, exec) */
+#define TEV_RENAME	5		/* tid changed its comm (prctl), not by exec */
 
 /* task_event.flags */
 #define TEV_F_GROUP_DEAD	0x1	/* EXIT: the last thread: the process is gone */

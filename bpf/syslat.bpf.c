@@ -277,6 +277,9 @@ int handle_rename(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!bpf_map_lookup_elem(&tgids, &tgid))
 		return 0;
+	/* exec renames too; its EXEC event already carries the new comm */
+	if (bpf_core_field_exists(p->in_execve) && BPF_CORE_READ_BITFIELD_PROBED(p, in_execve))
+		return 0;
 	e = task_reserve(TEV_RENAME, tgid, BPF_CORE_READ(p, pid));
 	if (!e)
 		return 0;

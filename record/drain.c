@@ -248,18 +248,12 @@ static void one_task(struct rec_drain *d, const struct task_event *e, struct rec
 	}
 }
 
-int rec_drain_tasks(struct rec_drain *d, struct rec_net *net, uint32_t watch_pid,
-		    int *watch_status)
+size_t rec_drain_tasks(struct rec_drain *d, struct rec_net *net, size_t max)
 {
-	const struct task_event *e;
-	int n = 0;
+	size_t n = 0;
 
-	while (d->task_tail != d->task_head) {
-		e = &d->taskq[d->task_tail % REC_TASKQ_LEN];
-		one_task(d, e, net);
-		if (e->kind == TEV_EXIT && (e->flags & TEV_F_GROUP_DEAD) && e->tgid == watch_pid &&
-		    watch_status)
-			*watch_status = e->exit_code;
+	while (d->task_tail != d->task_head && n < max) {
+		one_task(d, &d->taskq[d->task_tail % REC_TASKQ_LEN], net);
 		d->task_tail++;
 		n++;
 	}

@@ -180,13 +180,11 @@ int rec_drain_sample(void *ctx, void *data, size_t size);
 void rec_event_from_wire(const struct syscall_event *in, struct ebt_event *out);
 
 /*
- * Work outside the drain: turns queued task events into TASK records and
- * queued fds into FD records. Bounded per call. Returns the number of task
- * events handled; *group_exits counts process exits among them.
+ * Work outside the drain, bounded per call so that draining stays prompt:
+ * turns up to max queued task events into TASK records (reading /proc), and
+ * up to max queued fds into FD records. Both return how many they consumed.
  */
-int rec_drain_tasks(struct rec_drain *d, struct rec_net *net, uint32_t watch_pid,
-		    int *watch_status);
-/* Resolves up to max queued fds; returns how many requests it consumed. */
+size_t rec_drain_tasks(struct rec_drain *d, struct rec_net *net, size_t max);
 size_t rec_drain_fds(struct rec_drain *d, struct rec_net *net, size_t max);
 
 /* ---------------------------------------------------------------- launch */

@@ -20,6 +20,7 @@
 #define SECOND_NS 1000000000ull
 #define CLOCK_EVERY_NS (10 * SECOND_NS)
 #define FD_BATCH 1024
+#define TASK_BATCH 256
 
 #define MAX_DEPTH 32
 
@@ -134,7 +135,7 @@ static void reap_child(struct rec_session *s, int flags)
 /* The periodic work: never inside the ring-buffer callback. */
 static void tick(struct rec_session *s, uint64_t now)
 {
-	rec_drain_tasks(&s->d, &s->net, 0, NULL);
+	rec_drain_tasks(&s->d, &s->net, TASK_BATCH);
 	rec_drain_fds(&s->d, &s->net, FD_BATCH);
 	if (now - s->last_flush >= FLUSH_NS) {
 		s->last_flush = now;
@@ -209,7 +210,8 @@ static void final_drain(struct rec_session *s)
 		syslat__detach(s->skel);
 	if (s->rb)
 		ring_buffer__consume(s->rb);
-	rec_drain_tasks(&s->d, &s->net, 0, NULL);
+	while (rec_drain_tasks(&s->d, &s->net, REC_TASKQ_LEN))
+		;
 	while (rec_drain_fds(&s->d, &s->net, REC_FDQ_LEN))
 		;
 	if (s->attached)

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
 # Descriptors created during the recording are resolved: sockets with
 # family, type and addresses (connect gives the peer), pipes, socketpairs.
+# A thread renaming itself (prctl) gives a RENAME record.
 . "$TOP/tests/e2e/record/common.inc"
 command -v python3 >/dev/null || { echo "no python3" >&2; exit 77; }
 cat >net.py <<'PY'
-import os, socket, time
+import ctypes, os, socket, threading, time
+t = threading.Thread(target=lambda: ctypes.CDLL(None).prctl(15, b"worker-x", 0, 0, 0))
+t.start(); t.join()
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
 port = s.getsockname()[1]
 c = socket.socket(); c.connect(("127.0.0.1", port))
@@ -27,4 +30,6 @@ has "rec fd ev=2 pipe pid=[0-9]* fd=$fr "
 has "rec fd ev=2 pipe pid=[0-9]* fd=$fw "
 has "rec fd ev=2 socket pid=[0-9]* fd=$fx fam=1 type=1 "
 has "rec fd ev=2 socket pid=[0-9]* fd=$fy fam=1 type=1 "
+has "rec task rename pid=[0-9]* tid=[0-9]* .*comm=worker-x "
+grep -q "rec task rename .*comm=python" got.txt && die "exec produced a RENAME record"
 echo ok
