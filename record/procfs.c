@@ -277,7 +277,7 @@ int rec_proc_fd(uint32_t pid, int fd, struct rec_net *net, struct rec_fd_info *o
 	if (out->kind != EBT_FD_SOCKET)
 		return 0;
 	out->sock_ino = strtoull(out->path + 8, NULL, 10);
-	if (!net)
+	if (!net || !rec_sock_query(pid, fd, out))
 		return 0;
 	if (net->netns != netns_of(pid))
 		rec_net_load(net, pid);

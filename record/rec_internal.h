@@ -78,6 +78,13 @@ struct rec_fd_info {
  */
 int rec_proc_fd(uint32_t pid, int fd, struct rec_net *net, struct rec_fd_info *out);
 
+/*
+ * Family, type and addresses of socket fd of pid, asked of the socket itself
+ * through pidfd_getfd(). 0, or -errno (-EPERM no ptrace rights, -ENOSYS old
+ * kernel, -EBADF gone): then /proc/net is the fallback.
+ */
+int rec_sock_query(uint32_t pid, int fd, struct rec_fd_info *out);
+
 /* Fills an EBT_REC_FD record from fi (borrowing its strings). */
 void rec_fd_record(const struct rec_fd_info *fi, uint32_t pid, uint32_t event,
 		   uint64_t ts_ns, struct ebt_record *out);
