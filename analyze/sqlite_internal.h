@@ -82,7 +82,8 @@ int sql_step(struct ana_sql *s, enum sql_stmt which, const char *what);
 
 /* Binders: 1-based column i of stmt. Text keeps its exact bytes (explicit
  * length, may be invalid UTF-8); NULL text binds SQL NULL. The text must
- * stay valid until sql_step() returns; sql_bind_text_copy() copies it. u64 above INT64_MAX binds as REAL. */
+ * stay valid until sql_step() returns; sql_bind_text_copy() copies it.
+ * u64 above INT64_MAX binds as REAL. */
 void sql_bind_text(sqlite3_stmt *st, int i, const char *v);
 void sql_bind_text_copy(sqlite3_stmt *st, int i, const char *v);
 void sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v);

@@ -201,7 +201,9 @@ static int create_db(struct ana_sql *s)
 	char sql[256];
 	int rc, err;
 
-	rc = sqlite3_open_v2(s->tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	/* NOMUTEX: the object is used by one thread (no per-call db mutex). */
+	rc = sqlite3_open_v2(s->tmp, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return sql_fail(s, rc, "open");
 	snprintf(sql, sizeof(sql),

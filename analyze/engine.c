@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: MIT
+/* The per-event path of the analysis engine and its lifecycle. */
+#include "analyze/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/engine_sql.h"
+#include "common/alloc.h"
+#include "common/log.h"
+
+int ana_engine_new(const struct ana_opts *opts, struct ana_engine **out)
+{
+	struct ana_engine *e = calloc(1, sizeof(*e));
+	int err;
+
+	if (!e)
+		return -ENOMEM;
+	e->opts = opts;
+	e->win_width = 1000000000ull;
+	e->cap_slowest = opts->top > 0 ? opts->top : 1;
+	e->cap_fd_top = opts->top > 20 ? opts->top : 20;
+	ana_hist_init(&e->req_h);
+	for (int i = 0; i < ANA_MAX_WINDOWS; i++)
+		ana_hist_init(&e->win[i].h);
+	for (int i = 0; i < SC__COUNT; i++)
+		ana_hist_init(&e->cat_h[i]);
+	err = ana_map_init(&e->threads, 1024);
+	if (!err)
+		err = ana_map_init(&e->procs, 256);
+	if (!err)
+		err = ana_map_init(&e->fds, 4096);
+	if (!err)
+		err = ana_map_init(&e->peer_map, 256);
+	e->slowest = alloc_array(e->cap_slowest, sizeof(*e->slowest));
+	e->fd_top = alloc_array(e->cap_fd_top, sizeof(*e->fd_top));
+	e->ngrams = alloc_array(ANA_MAX_NGRAMS, sizeof(*e->ngrams));
+	e->peers = alloc_array(ANA_MAX_PEERS, sizeof(*e->peers));
+	e->loss = alloc_array(ANA_MAX_LOSS, sizeof(*e->loss));
+	e->tiny = alloc_array(ANA_MAX_TINY, sizeof(*e->tiny));
+	if (!err && !e->tiny)
+		err = -ENOMEM;
+	if (!err && (!e->slowest || !e->fd_top || !e->ngrams || !e->peers || !e->loss))
+		err = -ENOMEM;
+	if (err) {
+		ana_engine_free(e);
+		return err;
+	}
+	*out = e;
+	return 0;
+}
+
+static void free_map_vals(struct ana_map *m, int kind)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		if (kind == 0) {
+			struct ana_thread *t = m->vals[i];
+
+			ana_hist_reset(&t->h);
+		} else if (kind == 1) {
+			struct ana_proc *p = m->vals[i];
+
+			ana_hist_reset(&p->h);
+			free(p->comm);
+			free(p->exe);
+			free(p->cmdline);
+		} else {
+			ana_fd_free(m->vals[i]);
+			continue;
+		}
+		free(m->vals[i]);
+	}
+	ana_map_free(m);
+}
+
+static void free_reqs(struct ana_req *r)
+{
+	while (r) {
+		struct ana_req *n = r->lnext;
+
+		free(r);
+		r = n;
+	}
+}
+
+void ana_engine_free(struct ana_engine *e)
+{
+	if (!e)
+		return;
+	for (uint32_t i = 0; i < e->nsys; i++) {
+		ana_hist_reset(&e->sys[i]->h);
+		free(e->sys[i]->errnos);
+		free(e->sys[i]->name);
+		free(e->sys[i]);
+	}
+	for (uint32_t i = 0; i < e->nfiles; i++) {
+		struct ana_file *f = &e->files[i];
+
+		for (uint32_t j = 0; j < f->nnames; j++)
+			free(f->names[j]);
+		for (uint32_t j = 0; j < f->ncompat; j++)
+			free(f->compat_names[j]);
+		free(f->names);
+		free(f->compat_names);
+		free(f->anchors);
+		free(f->path);
+		free(f->hostname);
+		free(f->kernel);
+		free(f->arch);
+		free(f->recorder);
+	}
+	free_map_vals(&e->threads, 0);
+	free_map_vals(&e->procs, 1);
+	free_map_vals(&e->fds, 2);
+	free_reqs(e->live);
+	free_reqs(e->free_reqs);
+	ana_hist_reset(&e->req_h);
+	for (int i = 0; i < ANA_MAX_WINDOWS; i++)
+		ana_hist_reset(&e->win[i].h);
+	for (int i = 0; i < SC__COUNT; i++)
+		ana_hist_reset(&e->cat_h[i]);
+	for (uint32_t i = 0; e->peers && i < e->npeers; i++)
+		free(e->peers[i].host);
+	ana_map_free(&e->peer_map);
+	free(e->peers);
+	free(e->slowest);
+	free(e->fd_top);
+	free(e->ngrams);
+	free(e->loss);
+	free(e->tiny);
+	free(e->sys_order);
+	free(e->outliers);
+	free(e->hot);
+	free(e->sugg);
+	free(e->proc_order);
+	free(e->thr_order);
+	free(e->pat_order);
+	free(e);
+}
+
+int ana_engine_add_file(struct ana_engine *e, const char *path, uint32_t *idx)
+{
+	struct ana_file *f;
+
+	if (e->nfiles >= ANA_MAX_FILES)
+		return -EINVAL;
+	f = &e->files[e->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = ana_strndup(path, strlen(path));
+	if (!f->path)
+		return -ENOMEM;
+	f->sample_every = 1;
+	f->until_ts = UINT64_MAX;
+	memset(f->sid_of, 0xff, sizeof(f->sid_of));
+	*idx = e->nfiles++;
+	return 0;
+}
+
+void ana_engine_file_info(struct ana_engine *e, uint32_t idx, const struct ebt_info *info)
+{
+	struct ana_file *f = &e->files[idx];
+
+	f->created_wall = info->created_realtime_ns;
+	f->lost = info->lost_events;
+	f->damaged_chunks = info->damaged_chunks;
+	f->damaged_events = info->damaged_events;
+	f->truncated = info->truncated;
+	f->footer_seen = info->footer_seen;
+}
+
+/* Wall clock from the nearest anchors; linear between two. */
+uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts)
+{
+	const struct ana_file *f = &e->files[idx];
+	const struct ana_anchor *a = f->anchors;
+	size_t lo = 0, hi = f->nanchors;
+
+	if (!f->nanchors)
+		return f->wall_known ? (uint64_t)((int64_t)ts + f->wall_off) : 0;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (a[mid].ev <= ts)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo + 1 < f->nanchors && a[lo].ev <= ts && a[lo + 1].ev > a[lo].ev) {
+		double k = (double)(ts - a[lo].ev) / (double)(a[lo + 1].ev - a[lo].ev);
+
+		return a[lo].wall + (uint64_t)(k * (double)(a[lo + 1].wall - a[lo].wall));
+	}
+	return (uint64_t)((int64_t)a[lo].wall + ((int64_t)ts - (int64_t)a[lo].ev));
+}
+
+static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_event *ev,
+		       uint64_t w, bool err)
+{
+	uint64_t i;
+
+	if (!e->win_base_set) {
+		e->win_base = wall - wall % e->win_width;
+		e->win_base_set = true;
+	}
+	i = wall > e->win_base ? (wall - e->win_base) / e->win_width : 0;
+	while (i >= ANA_MAX_WINDOWS) {
+		/* double the width: merge pairs, exactly */
+		for (uint32_t j = 0; j < ANA_MAX_WINDOWS; j++) {
+			struct ana_window *d = &e->win[j / 2], *s = &e->win[j];
+
+			if (j / 2 == j)
+				continue;
+			ana_hist_merge(&d->h, &s->h);
+			d->errors += s->errors;
+			d->idle_ns += s->idle_ns;
+			d->req_ns += s->req_ns;
+			d->requests += s->requests;
+			ana_hist_reset(&s->h);
+			s->errors = s->idle_ns = s->req_ns = s->requests = 0;
+		}
+		e->win_width *= 2;
+		e->nwin = (e->nwin + 1) / 2;
+		i = wall > e->win_base ? (wall - e->win_base) / e->win_width : 0;
+	}
+	if (i + 1 > e->nwin)
+		e->nwin = (uint32_t)i + 1;
+	ana_hist_add(&e->win[i].h, ev->duration_ns, w);
+	if (err)
+		e->win[i].errors += w;
+}
+
+static struct ana_window *window_of(struct ana_engine *e, uint64_t wall)
+{
+	uint64_t i = wall > e->win_base ? (wall - e->win_base) / e->win_width : 0;
+
+	return &e->win[i < ANA_MAX_WINDOWS ? i : ANA_MAX_WINDOWS - 1];
+}
+
+static bool matches_filters(struct ana_engine *e, struct ana_thread *t)
+{
+	const struct ana_opts *o = e->opts;
+	struct ana_proc *p = ana_proc_get(e, t->file, t->pid);
+	bool ok = true;
+	uint32_t i;
+
+	if (o->npids) {
+		for (i = 0; i < o->npids && o->pids[i] != t->pid; i++)
+			;
+		ok = ok && i < o->npids;
+	}
+	if (o->ntids) {
+		for (i = 0; i < o->ntids && o->tids[i] != t->tid; i++)
+			;
+		ok = ok && i < o->ntids;
+	}
+	if (o->ncomms) {
+		for (i = 0; i < o->ncomms; i++) {
+			if (!strcmp(o->comms[i], t->comm) ||
+			    (p && p->comm && !strcmp(o->comms[i], p->comm)))
+				break;
+		}
+		ok = ok && i < o->ncomms;
+	}
+	return ok;
+}
+
+/* The return value of some syscalls is a new fd: learn its kind. */
+static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
+		       const struct ana_sys *s)
+{
+	uint64_t end = ev->enter_ns + ev->duration_ns;
+	struct ana_fd *f, *src;
+
+	if (ev->ret < 0 || ev->ret > INT32_MAX)
+		return;
+	f = ana_fd_get(e, file, ev->pid, (int32_t)ev->ret, true);
+	if (!f)
+		return;
+	if (f->syscalls || f->kind)
+		ana_fd_reset(e, f);	/* an older incarnation whose close we missed */
+	f->open_ts = end;
+	f->kind = s->new_fd_kind;
+	if (s->is_accept)
+		f->role = ANA_ROLE_SERVER;
+	if (s->is_dup && ev->arg0 <= INT32_MAX) {
+		src = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, false);
+		if (src) {
+			f->kind = src->kind;
+			f->role = src->role;
+			if (src->path)
+				f->path = ana_strndup(src->path, strlen(src->path));
+			if (src->peer)
+				f->peer = ana_strndup(src->peer, strlen(src->peer));
+		}
+	}
+	if (f->npend && end >= f->pend[0].ts)
+		ana_fd_apply_pending(f, end);
+}
+
+static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
+			       const struct ana_sys *s, uint64_t w)
+{
+	struct ana_fd *f;
+	uint64_t end = ev->enter_ns + ev->duration_ns;
+
+	if (ev->arg0 > INT32_MAX)
+		return NULL;
+	f = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, true);
+	if (!f)
+		return NULL;
+	if (f->npend && end >= f->pend[0].ts)
+		ana_fd_apply_pending(f, end);
+	if (!f->first_ts)
+		f->first_ts = ev->enter_ns;
+	f->last_ts = end;
+	f->syscalls += w;
+	f->ns += ev->duration_ns * w;
+	if (ev->duration_ns > f->max_ns)
+		f->max_ns = ev->duration_ns;
+	if (s->sock_only && f->kind == EBT_FD_UNKNOWN)
+		f->kind = EBT_FD_SOCKET;
+	if (s->is_connect)
+		f->role = ANA_ROLE_CLIENT;
+	if (s->cls == ANA_CL_READ) {
+		f->reads += w;
+		if (ev->ret > 0 && ev->ret <= ANA_TINY_IO)
+			f->tiny_reads += w;
+	} else if (s->cls == ANA_CL_WRITE) {
+		f->writes += w;
+		if (ev->ret > 0 && ev->ret <= ANA_TINY_IO)
+			f->tiny_writes += w;
+	}
+	return f;
+}
+
+static void slow_keep(struct ana_sys *s, const struct ana_slow *v)
+{
+	uint32_t i, c, n = s->nslow;
+
+	if (n < ANA_TOPK_SYS) {
+		i = s->nslow++;
+		while (i && s->slow[(i - 1) / 2].dur > v->dur) {
+			s->slow[i] = s->slow[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		s->slow[i] = *v;
+		return;
+	}
+	if (v->dur <= s->slow[0].dur)
+		return;
+	i = 0;
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && s->slow[c + 1].dur < s->slow[c].dur)
+			c++;
+		if (s->slow[c].dur >= v->dur)
+			break;
+		s->slow[i] = s->slow[c];
+		i = c;
+	}
+	s->slow[i] = *v;
+}
+
+static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
+{
+	const struct ebt_event *ev = c->ev;
+	uint64_t ns = ev->duration_ns * c->w;
+
+	if (c->idle) {
+		e->idle_ns += ns;
+		e->idle_count += c->w;
+		c->sys->idle_ns += ns;
+		c->sys->idle_count += c->w;
+		c->t->idle_ns += ns;
+		window_of(e, wall)->idle_ns += ns;
+		return;
+	}
+	if (c->req_id >= 0) {
+		e->attributed_ns += ns;
+		e->attributed_count += c->w;
+		c->sys->req_ns += ns;
+		c->sys->req_count += c->w;
+		c->t->req_ns += ns;
+		window_of(e, wall)->req_ns += ns;
+	} else {
+		e->unattributed_ns += ns;
+		e->unattributed_count += c->w;
+	}
+	if (ev->duration_ns > (c->sys->nslow < ANA_TOPK_SYS ? 0 : c->sys->slow[0].dur)) {
+		struct ana_slow v = { ev->enter_ns, ev->duration_ns, c->file, ev->pid,
+				      ev->tid, c->req_id };
+
+		slow_keep(c->sys, &v);
+	}
+}
+
+static void count_error(struct ana_sys *s, struct ana_thread *t, int64_t ret, uint64_t w)
+{
+	uint64_t no = (uint64_t)-ret;
+
+	s->errors += w;
+	t->errors += w;
+	if (!s->errnos)
+		s->errnos = calloc(ANA_MAX_ERRNO, sizeof(*s->errnos));
+	if (s->errnos)
+		s->errnos[no < ANA_MAX_ERRNO ? no : 0] += w;
+}
+
+static struct ana_thread *thread_of(struct ana_engine *e, uint32_t file,
+				    const struct ebt_event *ev)
+{
+	struct ana_thread *t = e->last_thread;
+
+	if (t && t->tid == ev->tid && t->file == file && t->pid == ev->pid)
+		return t;
+	t = ana_thread_get(e, file, ev->pid, ev->tid);
+	e->last_thread = t;
+	return t;
+}
+
+static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev)
+{
+	struct ana_file *F = &e->files[file];
+	uint32_t slot = ev->nr < 1024 ? ev->nr : 1023;
+	struct ana_ev_ctx c = { .ev = ev, .file = file, .req_id = -1 };
+	bool err = ev->ret < 0 && ev->ret >= -4095;
+	uint64_t wall;
+	int sid;
+
+	if (ev->flags & EBT_EV_COMPAT)
+		slot += 1024;
+	sid = F->sid_of[slot];
+	if (sid < 0)
+		sid = ana_sys_resolve(e, file, slot);
+	if (sid < 0)
+		return;
+	c.sid = (uint32_t)sid;
+	c.sys = e->sys[sid];
+	if (c.sys->excluded || ev->enter_ns < F->since_ts || ev->enter_ns > F->until_ts)
+		return;
+	c.t = thread_of(e, file, ev);
+	if (!c.t)
+		return;
+	if (!c.t->filter_known) {
+		c.t->excluded = !matches_filters(e, c.t);
+		c.t->filter_known = true;
+	}
+	if (c.t->excluded)
+		return;
+	F->kept++;
+	e->kept++;
+	c.w = F->sample_every;
+	ana_hist_add(&c.sys->h, ev->duration_ns, c.w);
+	ana_hist_add(&c.t->h, ev->duration_ns, c.w);
+	if (err)
+		count_error(c.sys, c.t, ev->ret, c.w);
+	else if (c.sys->cls == ANA_CL_READ || c.sys->cls == ANA_CL_WRITE)
+		c.sys->tiny += (ev->ret > 0 && ev->ret <= ANA_TINY_IO) ? c.w : 0;
+	wall = (uint64_t)((int64_t)ev->enter_ns + F->wall_off);
+	window_add(e, wall, ev, c.w, err);
+	if (c.sys->fd_first)
+		c.fd = fd_event(e, file, ev, c.sys, c.w);
+	ana_req_event(e, &c);
+	account(e, &c, wall);
+	if (c.fd && !c.idle && c.fd->kind == EBT_FD_SOCKET)
+		c.fd->net_ns += ev->duration_ns * c.w;
+	if (c.sys->new_fd_kind || c.sys->is_dup)
+		fd_created(e, file, ev, c.sys);
+	if (c.sys->cls == ANA_CL_CLOSE && c.fd && (ev->ret == 0 || ev->ret == -4))
+		ana_fd_release(e, c.fd);
+	if (e->sql)
+		ana_sqlsink_event(e, &c);
+}
+
+static void fold_exited_threads(struct ana_engine *e)
+{
+	for (size_t i = 0; i < e->threads.cap; i++) {
+		struct ana_thread *t = e->threads.vals[i];
+		struct ana_proc *p;
+
+		if (!e->threads.keys[i] || !t->exit_chunk || t->folded ||
+		    t->exit_chunk + 2 > e->chunk_no)
+			continue;
+		ana_req_thread_exit(e, t);
+		p = ana_proc_get(e, t->file, t->pid);
+		if (p)
+			ana_hist_merge(&p->h, &t->h);
+		/* keep count/total/min/max for the listing, drop the buckets */
+		for (uint32_t j = 0; j < ANA_HIST_PAGES; j++) {
+			free(t->h.pages[j]);
+			t->h.pages[j] = NULL;
+		}
+		t->folded = true;
+	}
+}
+
+static uint64_t bound_ts(const struct ana_file *f, const struct ana_time_bound *b,
+			 uint64_t dflt)
+{
+	int64_t ts;
+
+	if (!b->set)
+		return dflt;
+	if (b->relative)
+		return f->ts_first + b->ns;
+	if (!f->wall_known) {
+		log_warn("%s has no clock anchors: --since/--until ignored", f->path);
+		return dflt;
+	}
+	ts = (int64_t)b->ns - f->wall_off;
+	return ts < 0 ? 0 : (uint64_t)ts;
+}
+
+int ana_engine_chunk(struct ana_engine *e, uint32_t idx, const struct ebt_chunk *c)
+{
+	struct ana_file *F = &e->files[idx];
+	int err = 0;
+
+	e->chunk_no++;
+	F->chunks++;
+	for (size_t i = 0; i < c->n_records && !err; i++)
+		err = ana_meta_record(e, idx, &c->records[i]);
+	if (err)
+		return err;
+	if (c->n_events && !F->have_ts) {
+		F->ts_first = c->events[0].enter_ns;
+		F->have_ts = true;
+		if (!F->nanchors && !F->wall_known && F->created_wall) {
+			F->wall_off = (int64_t)F->created_wall - (int64_t)F->ts_first;
+			F->wall_known = true;
+		}
+	}
+	if (c->n_events && !F->bounds_set) {
+		F->since_ts = bound_ts(F, &e->opts->since, 0);
+		F->until_ts = bound_ts(F, &e->opts->until, UINT64_MAX);
+		F->bounds_set = true;
+	}
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct ebt_event *ev = &c->events[i];
+		uint64_t end = ev->enter_ns + ev->duration_ns;
+
+		if (ev->enter_ns < F->ts_first)
+			F->ts_first = ev->enter_ns;
+		if (end > F->ts_last)
+			F->ts_last = end;
+		on_event(e, idx, ev);
+	}
+	F->events += c->n_events;
+	e->events += c->n_events;
+	if (c->n_events) {
+		ana_req_sweep(e, idx, F->ts_last);
+		if ((e->chunk_no & 7) == 0)
+			fold_exited_threads(e);
+	}
+	if (e->sql && e->sql_err)
+		return e->sql_err;
+	return 0;
+}

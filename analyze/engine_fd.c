@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/* Retiring fds: their totals go to the kept top list and to per-peer sums. */
+#include "analyze/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* "10.0.0.5:5432" -> "10.0.0.5", "[::1]:443" -> "[::1]"; paths unchanged. */
+static size_t host_len(const char *peer)
+{
+	const char *colon = strrchr(peer, ':');
+	size_t n = strlen(peer);
+
+	if (peer[0] == '/' || peer[0] == '@' || !colon)
+		return n;
+	if (peer[0] == '[')
+		return strchr(peer, ']') ? (size_t)(strchr(peer, ']') - peer) + 1 : n;
+	if (strchr(peer, ':') != colon)
+		return n;	/* bare IPv6 without brackets */
+	return (size_t)(colon - peer);
+}
+
+static struct ana_peer *peer_get(struct ana_engine *e, const char *peer)
+{
+	size_t hl = host_len(peer);
+	char *host = ana_strndup(peer, hl);
+	uint64_t key;
+	struct ana_peer *p;
+	void *v;
+
+	if (!host)
+		return NULL;
+	key = hash_str(host);
+	for (;;) {
+		v = ana_map_get(&e->peer_map, key);
+		if (!v)
+			break;
+		p = &e->peers[(uintptr_t)v - 1];
+		if (!strcmp(p->host, host)) {
+			free(host);
+			return p;
+		}
+		key++;
+	}
+	if (e->npeers >= ANA_MAX_PEERS) {
+		ana_warn_cap(e, 3, "peers");
+		free(host);
+		return NULL;
+	}
+	if (ana_map_put(&e->peer_map, key, (void *)(uintptr_t)(e->npeers + 1))) {
+		free(host);
+		return NULL;
+	}
+	p = &e->peers[e->npeers++];
+	memset(p, 0, sizeof(*p));
+	p->host = host;
+	snprintf(p->example, sizeof(p->example), "%s", peer);
+	return p;
+}
+
+static void sum_of(struct ana_fd_sum *s, const struct ana_fd *f)
+{
+	memset(s, 0, sizeof(*s));
+	s->file = f->file;
+	s->pid = f->pid;
+	s->fd = f->fd;
+	s->kind = f->kind;
+	if (f->path)
+		snprintf(s->path, sizeof(s->path), "%s", f->path);
+	if (f->peer)
+		snprintf(s->peer, sizeof(s->peer), "%s", f->peer);
+	s->first_ts = f->first_ts;
+	s->last_ts = f->last_ts;
+	s->syscalls = f->syscalls;
+	s->ns = f->ns;
+	s->reads = f->reads;
+	s->writes = f->writes;
+	s->tiny_reads = f->tiny_reads;
+	s->tiny_writes = f->tiny_writes;
+}
+
+static void tiny_add(struct ana_engine *e, const struct ana_fd *f)
+{
+	const char *name = f->path ? f->path : f->peer ? f->peer : "";
+	struct ana_tiny *t = NULL;
+
+	for (uint32_t i = 0; i < e->ntiny && !t; i++) {
+		if (e->tiny[i].pid == f->pid && e->tiny[i].file == f->file &&
+		    !strncmp(e->tiny[i].path, name, sizeof(e->tiny[i].path) - 1) &&
+		    (name[0] || e->tiny[i].fd == f->fd))
+			t = &e->tiny[i];
+	}
+	if (!t && e->ntiny < ANA_MAX_TINY) {
+		t = &e->tiny[e->ntiny++];
+		memset(t, 0, sizeof(*t));
+		t->file = f->file;
+		t->pid = f->pid;
+		snprintf(t->path, sizeof(t->path), "%s", name);
+	}
+	if (!t)
+		return;
+	t->fd = f->fd;
+	t->tiny += f->tiny_reads;
+	t->reads += f->reads;
+	t->fds++;
+}
+
+/* Also used at the end of the analysis for fds still open. */
+void ana_fd_summarize(struct ana_engine *e, const struct ana_fd *f)
+{
+	struct ana_peer *p;
+	uint32_t min = 0;
+
+	if (!f->syscalls)
+		return;
+	if (f->tiny_reads)
+		tiny_add(e, f);
+	if (e->nfd_top < e->cap_fd_top) {
+		sum_of(&e->fd_top[e->nfd_top++], f);
+	} else {
+		for (uint32_t i = 1; i < e->nfd_top; i++) {
+			if (e->fd_top[i].ns < e->fd_top[min].ns)
+				min = i;
+		}
+		if (f->ns > e->fd_top[min].ns)
+			sum_of(&e->fd_top[min], f);
+	}
+	if (f->kind != EBT_FD_SOCKET || !f->peer || !f->peer[0])
+		return;
+	p = peer_get(e, f->peer);
+	if (!p)
+		return;
+	p->conns++;
+	p->syscalls += f->syscalls;
+	p->ns += f->net_ns;
+	if (f->max_ns > p->max_ns)
+		p->max_ns = f->max_ns;
+}
+
+/* Ends the current incarnation of the fd number; pending facts stay. */
+void ana_fd_reset(struct ana_engine *e, struct ana_fd *f)
+{
+	if (f->req && f->req->live)
+		ana_req_close(e, f->req, f->req->state == 2);
+	ana_fd_summarize(e, f);
+	free(f->path);
+	free(f->peer);
+	free(f->local);
+	f->path = f->peer = f->local = NULL;
+	f->kind = EBT_FD_UNKNOWN;
+	f->role = ANA_ROLE_UNKNOWN;
+	f->req = NULL;
+	f->open_ts = f->first_ts = f->last_ts = 0;
+	f->syscalls = f->ns = f->reads = f->writes = f->tiny_reads = f->tiny_writes = 0;
+	f->net_ns = f->max_ns = 0;
+}
+
+void ana_fd_release(struct ana_engine *e, struct ana_fd *f)
+{
+	ana_fd_reset(e, f);
+	if (f->npend)
+		return;		/* facts about the next incarnation: keep them */
+	ana_map_del(&e->fds, f->key);
+	ana_fd_free(f);
+}

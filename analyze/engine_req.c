@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Request rebuilding (docs/REPORT.md, "Requests").
+ *
+ * connection: per (pid, fd) of a server-side socket. A request starts with a
+ *   read returning data after the previous response was written and ends
+ *   with the last write of its response (closed by the next such read, by
+ *   close(), by EOF, by the timeout or by the end of the trace). Other
+ *   syscalls of the thread in between belong to the request the thread last
+ *   touched, except waits for new work (epoll_wait, poll, accept...).
+ * thread: per thread. A request starts when a socket read returns data
+ *   (that read, the wait for the request, counts as idle) and ends with the
+ *   last socket write before the thread waits for new work again.
+ * auto: per process, connection when the process multiplexes (epoll, poll,
+ *   select) before its first request, thread otherwise.
+ */
+#include "analyze/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/engine_sql.h"
+
+enum { ST_READING = 1, ST_WRITING = 2 };
+
+static struct ana_req *req_new(struct ana_engine *e, struct ana_ev_ctx *c, int method,
+			       uint64_t start)
+{
+	struct ana_req *r = e->free_reqs;
+
+	if (r)
+		e->free_reqs = r->lnext;
+	else
+		r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	r->id = e->next_req_id++;
+	r->file = c->file;
+	r->pid = c->ev->pid;
+	r->tid = c->ev->tid;
+	r->fd = c->fd ? c->fd->fd : -1;
+	if (c->fd && c->fd->peer)
+		snprintf(r->peer, sizeof(r->peer), "%s", c->fd->peer);
+	r->method = method;
+	r->state = ST_READING;
+	r->live = true;
+	r->start_ts = r->end_ts = r->last_ts = start;
+	r->lnext = e->live;
+	if (e->live)
+		e->live->lprev = r;
+	e->live = r;
+	if (++e->nlive > e->max_live)
+		e->max_live = e->nlive;
+	return r;
+}
+
+static void keep_slowest(struct ana_engine *e, const struct ana_req *r)
+{
+	uint32_t min = 0;
+
+	if (e->nslowest < e->cap_slowest) {
+		e->slowest[e->nslowest++] = *r;
+		return;
+	}
+	for (uint32_t i = 1; i < e->nslowest; i++) {
+		if (e->slowest[i].end_ts - e->slowest[i].start_ts <
+		    e->slowest[min].end_ts - e->slowest[min].start_ts)
+			min = i;
+	}
+	if (r->end_ts - r->start_ts >
+	    e->slowest[min].end_ts - e->slowest[min].start_ts)
+		e->slowest[min] = *r;
+}
+
+void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
+{
+	uint64_t dur = r->end_ts - r->start_ts;
+	struct ana_thread *t;
+	struct ana_fd *f;
+	uint64_t wall;
+
+	r->complete = complete;
+	r->lossy = ana_loss_overlaps(e, r->file, r->start_ts, r->end_ts);
+	ana_hist_add(&e->req_h, dur, 1);
+	e->req_count++;
+	e->req_incomplete += !complete;
+	e->req_lossy += r->lossy;
+	e->req_syscall_ns += r->syscall_ns;
+	for (int i = 0; i < SC__COUNT; i++)
+		e->req_cat_ns[i] += r->cat_ns[i];
+	wall = ana_engine_wall(e, r->file, r->end_ts);
+	if (e->win_base_set && wall >= e->win_base)
+		e->win[(wall - e->win_base) / e->win_width < ANA_MAX_WINDOWS ?
+		       (wall - e->win_base) / e->win_width : ANA_MAX_WINDOWS - 1].requests++;
+	keep_slowest(e, r);
+	if (e->sql)
+		ana_sqlsink_request(e, r);
+	/* unlink */
+	t = ana_map_get(&e->threads, (uint64_t)r->file << 32 | r->tid);
+	if (t && t->req == r)
+		t->req = NULL;
+	if (r->fd >= 0) {
+		f = ana_fd_get(e, r->file, r->pid, r->fd, false);
+		if (f && f->req == r)
+			f->req = NULL;
+	}
+	r->live = false;
+	e->nlive--;
+	if (r->lprev)
+		r->lprev->lnext = r->lnext;
+	if (r->lnext)
+		r->lnext->lprev = r->lprev;
+	if (e->live == r)
+		e->live = r->lnext;
+	r->lnext = e->free_reqs;
+	r->lprev = NULL;
+	e->free_reqs = r;
+}
+
+static void ngram(struct ana_engine *e, struct ana_req *r, uint32_t sid)
+{
+	uint64_t key;
+	uint32_t i;
+
+	if (r->nprev >= 2) {
+		key = (uint64_t)(r->prev[0] + 1) << 32 | (uint64_t)(r->prev[1] + 1) << 16 |
+		      (sid + 1);
+		i = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 48);
+		for (uint32_t n = 0; n < 64; n++, i = (i + 1) & (ANA_MAX_NGRAMS - 1)) {
+			if (e->ngrams[i].key == key) {
+				e->ngrams[i].count++;
+				break;
+			}
+			if (!e->ngrams[i].key) {
+				if (e->nngrams * 4 >= ANA_MAX_NGRAMS * 3) {
+					e->ngram_dropped++;
+					break;
+				}
+				e->ngrams[i].key = key;
+				e->ngrams[i].count = 1;
+				e->nngrams++;
+				break;
+			}
+		}
+	}
+	r->prev[0] = r->prev[1];
+	r->prev[1] = sid;
+	if (r->nprev < 2)
+		r->nprev++;
+}
+
+static void attribute(struct ana_engine *e, struct ana_req *r, struct ana_ev_ctx *c)
+{
+	const struct ebt_event *ev = c->ev;
+	uint64_t ns = ev->duration_ns * c->w, end = ev->enter_ns + ev->duration_ns;
+	uint32_t m = 0;
+
+	r->syscalls += c->w;
+	r->syscall_ns += ns;
+	r->cat_ns[c->sys->cat] += ns;
+	if (end > r->end_ts)
+		r->end_ts = end;
+	r->last_ts = end;
+	for (uint32_t i = 1; i < 3; i++) {
+		if (r->top[i].dur < r->top[m].dur)
+			m = i;
+	}
+	if (ev->duration_ns > r->top[m].dur) {
+		r->top[m].sid = c->sid;
+		r->top[m].dur = ev->duration_ns;
+		r->top[m].ts = ev->enter_ns;
+	}
+	ngram(e, r, c->sid);
+	c->req_id = r->id;
+}
+
+static struct ana_req *thread_cur(struct ana_thread *t)
+{
+	if (t->cur && t->cur->live && t->cur->id == t->cur_id)
+		return t->cur;
+	t->cur = NULL;
+	return NULL;
+}
+
+static void set_cur(struct ana_thread *t, struct ana_req *r)
+{
+	t->cur = r;
+	t->cur_id = r ? r->id : -1;
+}
+
+static bool is_sock(const struct ana_engine *e, const struct ana_ev_ctx *c)
+{
+	const struct ana_fd *f = c->fd;
+
+	if (!f)
+		return false;
+	if (f->kind == EBT_FD_SOCKET)
+		return true;
+	/* no fd facts in the trace at all: any fd > 2 may be a socket */
+	return f->kind == EBT_FD_UNKNOWN && f->fd > 2 && !e->files[c->file].fd_records;
+}
+
+static struct ana_req *live_or_null(struct ana_req *r)
+{
+	return r && r->live ? r : NULL;
+}
+
+/* Returns true when the event was fully handled as server-socket I/O. */
+static bool conn_server_io(struct ana_engine *e, struct ana_ev_ctx *c)
+{
+	struct ana_fd *f = c->fd;
+	struct ana_req *r = live_or_null(f->req);
+	enum ana_sys_class cls = c->sys->cls;
+
+	if (cls == ANA_CL_READ && c->ev->ret > 0) {
+		if (r && r->state == ST_WRITING) {
+			ana_req_close(e, r, true);
+			r = NULL;
+		}
+		if (!r)
+			r = f->req = req_new(e, c, ANA_REQ_CONNECTION, c->ev->enter_ns);
+		if (!r)
+			return true;
+	} else if (cls == ANA_CL_READ && c->ev->ret == 0 && r) {
+		attribute(e, r, c);
+		ana_req_close(e, r, r->state == ST_WRITING);
+		return true;
+	} else if (cls == ANA_CL_WRITE && r) {
+		r->state = ST_WRITING;
+	} else if (cls == ANA_CL_POLLWAIT) {
+		return false;
+	}
+	if (!r)
+		return cls == ANA_CL_READ || cls == ANA_CL_WRITE;
+	attribute(e, r, c);
+	set_cur(c->t, r);
+	return true;
+}
+
+static void conn_event(struct ana_engine *e, struct ana_ev_ctx *c)
+{
+	struct ana_req *cur = thread_cur(c->t);
+	enum ana_sys_class cls = c->sys->cls;
+	struct ana_fd *f = c->fd;
+
+	if (is_sock(e, c) && cls != ANA_CL_POLLWAIT) {
+		if (f->role == ANA_ROLE_SERVER && conn_server_io(e, c))
+			return;
+	}
+	if (cls == ANA_CL_POLLWAIT) {
+		c->idle = true;
+		set_cur(c->t, NULL);
+		return;
+	}
+	if (cls == ANA_CL_BLOCK && !(cur && cur->state == ST_READING)) {
+		c->idle = true;
+		return;
+	}
+	if (cur)
+		attribute(e, cur, c);
+}
+
+static void thread_event(struct ana_engine *e, struct ana_ev_ctx *c)
+{
+	struct ana_thread *t = c->t;
+	struct ana_req *r = live_or_null(t->req);
+	enum ana_sys_class cls = c->sys->cls;
+	bool sockio = is_sock(e, c) && c->fd->role == ANA_ROLE_SERVER;
+
+	if (cls == ANA_CL_READ && sockio && c->ev->ret > 0) {
+		if (r && r->state == ST_WRITING) {
+			ana_req_close(e, r, true);
+			r = NULL;
+		}
+		if (!r) {
+			t->req = req_new(e, c, ANA_REQ_THREAD,
+					 c->ev->enter_ns + c->ev->duration_ns);
+			c->idle = true;
+			return;
+		}
+	} else if (cls == ANA_CL_WRITE && sockio && r) {
+		r->state = ST_WRITING;
+	} else if (cls == ANA_CL_POLLWAIT || cls == ANA_CL_BLOCK) {
+		if (r && r->state == ST_WRITING) {
+			ana_req_close(e, r, true);
+			r = NULL;
+		}
+		if (!r) {
+			c->idle = true;
+			return;
+		}
+	}
+	if (r)
+		attribute(e, r, c);
+}
+
+void ana_req_event(struct ana_engine *e, struct ana_ev_ctx *c)
+{
+	enum ana_req_method want = e->opts->requests;
+	enum ana_sys_class cls = c->sys->cls;
+	struct ana_proc *p = c->t->proc;
+	int m;
+
+	if (want == ANA_REQ_NONE || !p) {
+		c->idle = cls == ANA_CL_POLLWAIT || cls == ANA_CL_BLOCK;
+		return;
+	}
+	if (c->sys->is_mux)
+		p->saw_poll = true;
+	/* a socket we connected, or first wrote to, is a client: its traffic
+	 * is part of the request in progress, never the start of one */
+	if (c->fd && c->fd->role == ANA_ROLE_UNKNOWN && is_sock(e, c)) {
+		if (cls == ANA_CL_READ && c->ev->ret > 0)
+			c->fd->role = ANA_ROLE_SERVER;
+		else if (cls == ANA_CL_WRITE)
+			c->fd->role = ANA_ROLE_CLIENT;
+	}
+	m = p->method;
+	if (!m && want != ANA_REQ_AUTO)
+		m = want;
+	else if (!m && cls == ANA_CL_READ && c->ev->ret > 0 && is_sock(e, c) &&
+		 c->fd->role != ANA_ROLE_CLIENT)
+		m = p->saw_poll ? ANA_REQ_CONNECTION : ANA_REQ_THREAD;
+	else if (!m) {
+		c->idle = cls == ANA_CL_POLLWAIT || cls == ANA_CL_BLOCK;
+		return;
+	}
+	if (!p->method) {
+		p->method = m;
+		if (m == ANA_REQ_CONNECTION)
+			e->procs_conn++;
+		else
+			e->procs_thread++;
+	}
+	if (m == ANA_REQ_CONNECTION)
+		conn_event(e, c);
+	else
+		thread_event(e, c);
+}
+
+void ana_req_sweep(struct ana_engine *e, uint32_t file, uint64_t now_ts)
+{
+	uint64_t limit = e->opts->request_timeout_ns;
+	struct ana_req *r = e->live, *n;
+
+	for (; r; r = n) {
+		n = r->lnext;
+		if (r->file == file && now_ts > r->last_ts && now_ts - r->last_ts > limit)
+			ana_req_close(e, r, r->state == ST_WRITING);
+	}
+}
+
+void ana_req_thread_exit(struct ana_engine *e, struct ana_thread *t)
+{
+	struct ana_req *r = live_or_null(t->req);
+
+	if (r)
+		ana_req_close(e, r, r->state == ST_WRITING);
+}
+
+void ana_req_finish(struct ana_engine *e)
+{
+	while (e->live)
+		ana_req_close(e, e->live, e->live->state == ST_WRITING);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * All output escaping of ebpf-analyze, one function per output context.
+ * Strings from a trace (comm, exe, cmdline, paths, peers) are untrusted
+ * bytes: every writer passes them through here and never prints them raw.
+ * Each function takes (s, len) so embedded NULs are handled; s may be NULL
+ * (treated as empty). They write to f and return 0 or -EIO.
+ */
+#ifndef ANALYZE_ESCAPE_H
+#define ANALYZE_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A JSON string per RFC 8259, quotes included. Control characters become
+ * \n, \t, ... or \u00XX; invalid UTF-8 becomes U+FFFD; "/" is left alone. */
+int ana_esc_json(FILE *f, const char *s, size_t len);
+
+/* One CSV cell per RFC 4180 (always quoted, quotes doubled, written with
+ * libcsv). A cell starting with = + - @, TAB or CR gets a leading ' so
+ * that spreadsheets do not run it as a formula. Invalid UTF-8 becomes
+ * U+FFFD. Numbers are written by the caller, not through this. */
+int ana_esc_csv(FILE *f, const char *s, size_t len);
+
+/* A Markdown table cell: Markdown punctuation and | backslash-escaped,
+ * control characters shown as \xNN, nothing can end the row. */
+int ana_esc_md(FILE *f, const char *s, size_t len);
+
+/* Terminal/plain text: printable ASCII and valid UTF-8 pass; control
+ * characters (C0, DEL, C1, bidi overrides) and invalid bytes are shown as
+ * \n, \t, \xNN or \u{XXXX}; a backslash is doubled. No byte of the input
+ * can move the cursor, change colors or forge a line. */
+int ana_esc_text(FILE *f, const char *s, size_t len);
+
+/* Width in columns of ana_esc_text() output (one per code point). */
+size_t ana_esc_text_width(const char *s, size_t len);
+
+/* HTML text content (& < > escaped) and attribute values (also " and ').
+ * Invalid UTF-8 and control characters become U+FFFD / numeric refs. */
+int ana_esc_html_text(FILE *f, const char *s, size_t len);
+int ana_esc_html_attr(FILE *f, const char *s, size_t len);
+
+/* A Prometheus exposition-format label value, without the quotes:
+ * backslash, double quote and newline escaped; invalid UTF-8 -> U+FFFD. */
+int ana_esc_prom(FILE *f, const char *s, size_t len);
+
+/*
+ * Decodes one UTF-8 sequence at s[0..len): returns its length (1..4) and
+ * sets *cp, or 0 for an invalid/overlong/surrogate/truncated sequence
+ * (then *cp is the byte). len must be > 0.
+ */
+size_t ana_utf8_decode(const unsigned char *s, size_t len, unsigned int *cp);
+
+#endif
