@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Generated .ebt traces with known answers, for the analyze unit tests and
+ * the benchmark: random syscall mixes (statistics), an event-loop server
+ * and a thread-per-request server (request rebuilding).
+ */
+#ifndef TESTS_UNIT_ANALYZE_GEN_H
+#define TESTS_UNIT_ANALYZE_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum gen_kind { GEN_RANDOM = 0, GEN_EVLOOP, GEN_THREADS };
+
+struct gen_opts {
+	enum gen_kind kind;
+	uint64_t events;	/* GEN_RANDOM: number of events */
+	uint32_t requests;	/* servers: number of requests */
+	uint32_t threads;	/* GEN_RANDOM/GEN_THREADS: threads */
+	uint32_t seed;
+	uint32_t sample_every;	/* 0/1: none */
+	const char *comm;	/* process name (may be hostile) */
+	const char *hostname;
+	const char *path;	/* file the servers open (may be hostile) */
+	bool loss;		/* add a LOSS record in the middle */
+};
+
+#define GEN_MAX_NAMES 16
+
+struct gen_truth {
+	uint64_t events;
+	/* GEN_RANDOM: per name, every duration (caller frees with gen_truth_free) */
+	const char *names[GEN_MAX_NAMES];
+	uint64_t *durs[GEN_MAX_NAMES];
+	uint64_t count[GEN_MAX_NAMES], errors[GEN_MAX_NAMES], total[GEN_MAX_NAMES];
+	/* servers */
+	uint64_t requests;
+	uint64_t *req_durs;	/* each request's duration */
+	uint64_t req_syscall_ns;	/* syscall time inside requests */
+	uint64_t idle_ns;
+	uint64_t start_wall_ns;
+};
+
+/* Writes path (replacing it). 0 or -errno. */
+int gen_trace(const char *path, const struct gen_opts *o, struct gen_truth *t);
+void gen_truth_free(struct gen_truth *t);
+
+/* The value of rank ceil(q * n) of sorted v (the analyzer's definition). */
+uint64_t gen_quantile(uint64_t *v, uint64_t n, double q);
+
+#endif
