@@ -66,7 +66,10 @@ record() {
 $(cat "$dir/server.err")"
 	port=$(awk '/^port /{print $2}' "$dir/server.out")
 	say "== serving sample: pid $server_pid on 127.0.0.1:$port, all faults on"
-	"$BIN/ebpf-record" -o "$trace" --pid "$server_pid" --force 2>"$dir/record.err" &
+	# --no-follow: the downstream stub (the server's child) stands for a
+	# service on another machine, so it stays out of the recording.
+	"$BIN/ebpf-record" -o "$trace" --pid "$server_pid" --no-follow --force \
+		2>"$dir/record.err" &
 	rec_pid=$!
 	wait_for 20 attached "$rec_pid" "$dir/record.err" || die "ebpf-record did not attach: \
 $(cat "$dir/record.err")"
@@ -89,8 +92,8 @@ analyze() {
 	trace=$1 dir=$2
 	say "== ebpf-analyze $trace"
 	"$BIN/ebpf-analyze" "$trace" || die "ebpf-analyze failed"
-	"$BIN/ebpf-analyze" "$trace" --report md -o "$dir/report.md" || die "markdown report failed"
-	"$BIN/ebpf-analyze" "$trace" --sqlite "$dir/out.db" --force >/dev/null ||
+	"$BIN/ebpf-analyze" --report md -o "$dir/report.md" "$trace" || die "markdown report failed"
+	"$BIN/ebpf-analyze" --sqlite "$dir/out.db" --force "$trace" >/dev/null ||
 		die "SQLite export failed"
 	say ""
 	say "Next steps:"
@@ -98,7 +101,7 @@ analyze() {
 	say "  $dir/out.db     sqlite3 $dir/out.db \\"
 	say "                    'SELECT id, duration_ns, network_ns, sync_ns FROM requests"
 	say "                     ORDER BY duration_ns DESC LIMIT 5'"
-	say "  $trace   ebpf-analyze $trace --report json | python3 -m json.tool"
+	say "  $trace   ebpf-analyze --report json $trace | python3 -m json.tool"
 	say "  your own process: sudo $BIN/ebpf-record -o app.ebt --pid PID --duration 30"
 }
 
@@ -125,7 +128,7 @@ bundle() {
 	[ -z "$why" ] || die "cannot record: $why (make samples needs root)"
 	record "$tmp" "$tmp/serving.ebt" "$BUNDLE_SECS" 4
 	"$BIN/ebpf-analyze" info "$tmp/serving.ebt" >/dev/null ||
-		"$BIN/ebpf-analyze" "$tmp/serving.ebt" --report json -o "$tmp/check.json" ||
+		"$BIN/ebpf-analyze" --report json -o "$tmp/check.json" "$tmp/serving.ebt" ||
 		die "the new trace does not analyze"
 	cp "$tmp/serving.ebt" "$out.tmp" && mv "$out.tmp" "$out" || die "cannot write $out"
 	chmod 0644 "$out"

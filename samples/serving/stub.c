@@ -2,11 +2,11 @@
 /*
  * The downstream stub: a child process listening on 127.0.0.2 that answers
  * each line "GET <id>\n" with "OK <id>\n" after sleeping downstream_ms, one
- * thread per connection. It is a separate process so that its own
- * accept/read/write traffic is never mistaken for the server's requests, on
- * a loopback address of its own so that network time per peer host tells it
- * apart from the clients (127.0.0.1); it
- * dies with the server (PR_SET_PDEATHSIG) and is reaped at shutdown.
+ * thread per connection. It stands for a service on another machine: a
+ * separate process (record the server with ebpf-record --no-follow to leave
+ * it out), on a loopback address of its own so that network time per peer
+ * host tells it apart from the clients (127.0.0.1). It is killed and reaped
+ * at shutdown and dies with the server (PR_SET_PDEATHSIG) in any case.
  */
 #include "samples/serving/serving.h"
 
@@ -66,18 +66,22 @@ out:
 static void __attribute__((noreturn)) stub_main(int lfd, uint32_t ms, pid_t parent)
 {
 	pthread_attr_t attr;
+	pthread_t t;
 
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
 	prctl(PR_SET_NAME, "serving-stub");
+	/* Nothing of the server's (its listening socket, its files) stays open. */
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != lfd)
+			close(fd);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (;;) {
 		struct stub_conn *c;
-		pthread_t t;
 		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0) {

@@ -58,7 +58,11 @@ def walk(obj):
 
 
 def peer_tables(rep):
-    """Lists of objects keyed by a peer/host address with a time in ns."""
+    """The report's network-time-per-peer table ("peers"), else any list of
+    objects keyed by a peer/host address with a time in ns."""
+    if isinstance(rep.get("peers"), list):
+        yield rep["peers"]
+        return
     for node in walk(rep):
         if not (isinstance(node, list) and node and all(isinstance(x, dict) for x in node)):
             continue
