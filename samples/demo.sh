@@ -122,17 +122,29 @@ demo() {
 	analyze demo/trace.ebt demo
 }
 
+# bundle FILE: FILE.ebt plus FILE's known answer (loadgen's and the server's
+# counts) in the matching .answer.json, for tests/e2e/samples/bundled.sh.
 bundle() {
 	out=$1
+	answer=${out%.ebt}.answer.json
 	why=$(why_no_bpf "$tmp")
 	[ -z "$why" ] || die "cannot record: $why (make samples needs root)"
 	record "$tmp" "$tmp/serving.ebt" "$BUNDLE_SECS" 4
-	"$BIN/ebpf-analyze" info "$tmp/serving.ebt" >/dev/null ||
-		"$BIN/ebpf-analyze" --report json -o "$tmp/check.json" "$tmp/serving.ebt" ||
+	"$BIN/ebpf-analyze" --report json -o "$tmp/check.json" "$tmp/serving.ebt" ||
 		die "the new trace does not analyze"
-	cp "$tmp/serving.ebt" "$out.tmp" && mv "$out.tmp" "$out" || die "cannot write $out"
-	chmod 0644 "$out"
-	say "== wrote $out ($(wc -c <"$out") bytes)"
+	{
+		printf '{"mode": "pool", "server_args": "--all-faults",\n "loadgen": '
+		cat "$tmp/loadgen.json"
+		printf ' ,"server": '
+		sed -n 's/^stats //p' "$tmp/server.out"
+		printf '}\n'
+	} >"$tmp/answer.json"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/answer.json" ||
+		die "bad answer file"
+	cp "$tmp/serving.ebt" "$out.tmp" && mv "$out.tmp" "$out" &&
+		cp "$tmp/answer.json" "$answer" || die "cannot write $out"
+	chmod 0644 "$out" "$answer"
+	say "== wrote $out ($(wc -c <"$out") bytes) and $answer"
 }
 
 tmp=$(mktemp -d) || exit 1

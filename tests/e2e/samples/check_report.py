@@ -2,7 +2,9 @@
 """Known-answer checks of an ebpf-analyze JSON report of the serving sample.
 
 usage: check_report.py REPORT.json LOADGEN.json STATS.json [fault=on|off ...]
-faults: fsync, small_reads, futex, downstream. Also always: the rebuilt
+       check_report.py REPORT.json ANSWER.json [fault=on|off ...]
+ANSWER.json is {"loadgen": LOADGEN, "server": STATS} (samples/serving.answer.json
+for the bundled trace). faults: fsync, small_reads, futex, downstream. Also always: the rebuilt
 request count is within 1% of the requests loadgen got answers to.
 Prints one line per check on stderr; exit 1 if any failed.
 """
@@ -151,8 +153,11 @@ def check_downstream(rep, st, on):
 def main(argv):
     rep = json.load(open(argv[1]))
     lg = json.load(open(argv[2]))
-    st = json.load(open(argv[3]))
-    want = dict(a.split("=", 1) for a in argv[4:])
+    if "loadgen" in lg:
+        lg, st, rest = lg["loadgen"], lg["server"], argv[3:]
+    else:
+        st, rest = json.load(open(argv[3])), argv[4:]
+    want = dict(a.split("=", 1) for a in rest)
     check_count(rep, lg)
     if "fsync" in want:
         check_fsync(rep, st, want["fsync"] == "on")
