@@ -227,7 +227,10 @@ static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_eve
 	}
 	if (i + 1 > e->nwin)
 		e->nwin = (uint32_t)i + 1;
-	ana_hist_add(&e->win[i].h, ev->duration_ns, w);
+	if (w == 1)
+		ana_hist_add1(&e->win[i].h, ev->duration_ns);
+	else
+		ana_hist_add(&e->win[i].h, ev->duration_ns, w);
 	if (err)
 		e->win[i].errors += w;
 }
@@ -455,8 +458,13 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	F->kept++;
 	e->kept++;
 	c.w = F->sample_every;
-	ana_hist_add(&c.sys->h, ev->duration_ns, c.w);
-	ana_hist_add(&c.t->h, ev->duration_ns, c.w);
+	if (c.w == 1) {
+		ana_hist_add1(&c.sys->h, ev->duration_ns);
+		ana_hist_add1(&c.t->h, ev->duration_ns);
+	} else {
+		ana_hist_add(&c.sys->h, ev->duration_ns, c.w);
+		ana_hist_add(&c.t->h, ev->duration_ns, c.w);
+	}
 	if (err)
 		count_error(c.sys, c.t, ev->ret, c.w);
 	else if (c.sys->cls == ANA_CL_READ || c.sys->cls == ANA_CL_WRITE)

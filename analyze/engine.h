@@ -271,7 +271,8 @@ struct ana_engine {
 	bool win_base_set;
 	/* fds, peers */
 	struct ana_fd_sum *fd_top;
-	uint32_t nfd_top, cap_fd_top;
+	uint32_t nfd_top, cap_fd_top, fd_top_min;
+	uint64_t fd_top_min_ns;
 	struct ana_tiny *tiny;
 	uint32_t ntiny;
 	struct ana_peer *peers;
@@ -361,6 +362,8 @@ void ana_fd_set_info(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd
 int ana_meta_record(struct ana_engine *e, uint32_t idx, const struct ebt_record *r);
 int ana_sys_resolve(struct ana_engine *e, uint32_t idx, uint32_t slot);
 char *ana_strndup(const char *s, size_t len);
+/* Copies NUL-terminated src into dst[size], cut to fit (no printf). */
+void ana_strlcpy(char *dst, const char *src, size_t size);
 void ana_warn_cap(struct ana_engine *e, int which, const char *what);
 
 /* Requests (engine_req.c). */

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_str(const char *s)
+static uint64_t hash_str(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
 
-	while (*s)
+	while (n--)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
 	return h;
 }
@@ -32,25 +32,23 @@ static size_t host_len(const char *peer)
 static struct ana_peer *peer_get(struct ana_engine *e, const char *peer)
 {
 	size_t hl = host_len(peer);
-	char *host = ana_strndup(peer, hl);
-	uint64_t key;
+	uint64_t key = hash_str(peer, hl);
 	struct ana_peer *p;
+	char *host;
 	void *v;
 
-	if (!host)
-		return NULL;
-	key = hash_str(host);
 	for (;;) {
 		v = ana_map_get(&e->peer_map, key);
 		if (!v)
 			break;
 		p = &e->peers[(uintptr_t)v - 1];
-		if (!strcmp(p->host, host)) {
-			free(host);
+		if (!strncmp(p->host, peer, hl) && !p->host[hl])
 			return p;
-		}
 		key++;
 	}
+	host = ana_strndup(peer, hl);
+	if (!host)
+		return NULL;
 	if (e->npeers >= ANA_MAX_PEERS) {
 		ana_warn_cap(e, 3, "peers");
 		free(host);
@@ -69,15 +67,12 @@ static struct ana_peer *peer_get(struct ana_engine *e, const char *peer)
 
 static void sum_of(struct ana_fd_sum *s, const struct ana_fd *f)
 {
-	memset(s, 0, sizeof(*s));
 	s->file = f->file;
 	s->pid = f->pid;
 	s->fd = f->fd;
 	s->kind = f->kind;
-	if (f->path)
-		snprintf(s->path, sizeof(s->path), "%s", f->path);
-	if (f->peer)
-		snprintf(s->peer, sizeof(s->peer), "%s", f->peer);
+	ana_strlcpy(s->path, f->path ? f->path : "", sizeof(s->path));
+	ana_strlcpy(s->peer, f->peer ? f->peer : "", sizeof(s->peer));
 	s->first_ts = f->first_ts;
 	s->last_ts = f->last_ts;
 	s->syscalls = f->syscalls;
@@ -118,21 +113,22 @@ static void tiny_add(struct ana_engine *e, const struct ana_fd *f)
 void ana_fd_summarize(struct ana_engine *e, const struct ana_fd *f)
 {
 	struct ana_peer *p;
-	uint32_t min = 0;
 
 	if (!f->syscalls)
 		return;
 	if (f->tiny_reads)
 		tiny_add(e, f);
-	if (e->nfd_top < e->cap_fd_top) {
-		sum_of(&e->fd_top[e->nfd_top++], f);
-	} else {
+	if (e->nfd_top < e->cap_fd_top || f->ns > e->fd_top_min_ns) {
+		uint32_t slot = e->nfd_top < e->cap_fd_top ? e->nfd_top++ : e->fd_top_min;
+
+		sum_of(&e->fd_top[slot], f);
+		/* the smallest kept entry, the next one to replace */
+		e->fd_top_min = 0;
 		for (uint32_t i = 1; i < e->nfd_top; i++) {
-			if (e->fd_top[i].ns < e->fd_top[min].ns)
-				min = i;
+			if (e->fd_top[i].ns < e->fd_top[e->fd_top_min].ns)
+				e->fd_top_min = i;
 		}
-		if (f->ns > e->fd_top[min].ns)
-			sum_of(&e->fd_top[min], f);
+		e->fd_top_min_ns = e->fd_top[e->fd_top_min].ns;
 	}
 	if (f->kind != EBT_FD_SOCKET || !f->peer || !f->peer[0])
 		return;

@@ -16,6 +16,7 @@
  */
 #include "analyze/engine.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,14 +35,15 @@ static struct ana_req *req_new(struct ana_engine *e, struct ana_ev_ctx *c, int m
 		r = malloc(sizeof(*r));
 	if (!r)
 		return NULL;
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct ana_req, peer) + 1);
+	memset(&r->start_ts, 0, sizeof(*r) - offsetof(struct ana_req, start_ts));
 	r->id = e->next_req_id++;
 	r->file = c->file;
 	r->pid = c->ev->pid;
 	r->tid = c->ev->tid;
 	r->fd = c->fd ? c->fd->fd : -1;
 	if (c->fd && c->fd->peer)
-		snprintf(r->peer, sizeof(r->peer), "%s", c->fd->peer);
+		ana_strlcpy(r->peer, c->fd->peer, sizeof(r->peer));
 	r->method = method;
 	r->state = ST_READING;
 	r->live = true;
@@ -89,7 +91,7 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 	e->req_syscall_ns += r->syscall_ns;
 	for (int i = 0; i < SC__COUNT; i++)
 		e->req_cat_ns[i] += r->cat_ns[i];
-	wall = ana_engine_wall(e, r->file, r->end_ts);
+	wall = (uint64_t)((int64_t)r->end_ts + e->files[r->file].wall_off);
 	if (e->win_base_set && wall >= e->win_base)
 		e->win[(wall - e->win_base) / e->win_width < ANA_MAX_WINDOWS ?
 		       (wall - e->win_base) / e->win_width : ANA_MAX_WINDOWS - 1].requests++;

@@ -126,6 +126,16 @@ char *ana_strndup(const char *s, size_t len)
 	return p;
 }
 
+void ana_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 void ana_warn_cap(struct ana_engine *e, int which, const char *what)
 {
 	if (e->cap_warned[which])

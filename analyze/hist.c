@@ -19,17 +19,6 @@ void ana_hist_reset(struct ana_hist *h)
 	ana_hist_init(h);
 }
 
-uint32_t ana_hist_index(uint64_t v)
-{
-	uint32_t e, shift;
-
-	if (v < ANA_HIST_SUB)
-		return (uint32_t)v;
-	e = 63u - (uint32_t)__builtin_clzll(v);
-	shift = e - ANA_HIST_SUB_BITS;
-	return (shift + 1) * ANA_HIST_SUB + (uint32_t)((v >> shift) - ANA_HIST_SUB);
-}
-
 uint64_t ana_hist_bucket_low(uint32_t idx)
 {
 	uint32_t page = idx / ANA_HIST_SUB, sub = idx % ANA_HIST_SUB;

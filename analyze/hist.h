@@ -33,8 +33,30 @@ void ana_hist_init(struct ana_hist *h);
 /* Frees the pages; h is empty (and reusable) afterwards. */
 void ana_hist_reset(struct ana_hist *h);
 
+
 /* Adds value v with weight w (w copies of v). */
 void ana_hist_add(struct ana_hist *h, uint64_t v, uint64_t w);
+
+static inline uint32_t ana_hist_index(uint64_t v);
+
+/* Adds one value: the per-event fast path of ana_hist_add(h, v, 1). */
+static inline void ana_hist_add1(struct ana_hist *h, uint64_t v)
+{
+	uint32_t idx = ana_hist_index(v);
+	uint64_t *pg = h->pages[idx / ANA_HIST_SUB];
+
+	if (__builtin_expect(!pg || h->total + v < h->total, 0)) {
+		ana_hist_add(h, v, 1);
+		return;
+	}
+	h->count++;
+	h->total += v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	pg[idx % ANA_HIST_SUB]++;
+}
 
 /* dst += src, exactly. 0 or -ENOMEM (dst then misses some buckets). */
 int ana_hist_merge(struct ana_hist *dst, const struct ana_hist *src);
@@ -48,7 +70,16 @@ uint64_t ana_hist_quantile(const struct ana_hist *h, double q);
 uint64_t ana_hist_mean(const struct ana_hist *h);
 
 /* Bucket index helpers, exposed for tests. */
-uint32_t ana_hist_index(uint64_t v);
+static inline uint32_t ana_hist_index(uint64_t v)
+{
+	uint32_t e, shift;
+
+	if (v < ANA_HIST_SUB)
+		return (uint32_t)v;
+	e = 63u - (uint32_t)__builtin_clzll(v);
+	shift = e - ANA_HIST_SUB_BITS;
+	return (shift + 1) * ANA_HIST_SUB + (uint32_t)((v >> shift) - ANA_HIST_SUB);
+}
 uint64_t ana_hist_bucket_low(uint32_t idx);
 uint64_t ana_hist_bucket_width(uint32_t idx);
 

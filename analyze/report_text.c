@@ -4,6 +4,7 @@
 #include "analyze/analyze.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/engine.h"
@@ -47,14 +48,19 @@ static void header(struct rt *r)
 	ana_put_untrusted(r->f, r->md, t.kernel[0] ? t.kernel : "unknown");
 	fputc('\n', r->f);
 	bullet(r);
-	fprintf(r->f, "Time: %s to %s (%s)\n", ana_fmt_wall(a, sizeof(a), e->ts_wall_min),
-		ana_fmt_wall(b, sizeof(b), e->ts_wall_max), NS(c, t.duration_ns));
+	ana_fmt_wall(a, sizeof(a), e->ts_wall_min);
+	ana_fmt_wall(b, sizeof(b), e->ts_wall_max);
+	if (strlen(a) > 23)
+		strcpy(a + 23, "Z");	/* milliseconds are enough here */
+	if (strlen(b) > 23)
+		strcpy(b + 23, "Z");
+	fprintf(r->f, "Time: %s to %s (%s)\n", a, b, NS(c, t.duration_ns));
 	bullet(r);
 	fprintf(r->f, "Events: %s read, %s analysed, %s lost\n", CNT(c, e->events),
 		CNT(d, e->kept), CNT(a, t.lost));
 	bullet(r);
-	fprintf(r->f, "Requests rebuilt by: %s, timeout %llu ms\n",
-		ana_method_summary(e, m, sizeof(m)),
+	fprintf(r->f, "Requests rebuilt by: %s,\n%s  timeout %llu ms\n",
+		ana_method_summary(e, m, sizeof(m)), r->md ? "" : "  ",
 		(unsigned long long)(e->opts->request_timeout_ns / 1000000));
 	bullet(r);
 	fprintf(r->f, "Percentiles: log-linear histograms, within %.2f%% of the true value\n",
@@ -96,6 +102,34 @@ static void time_split(struct rt *r)
 		100.0 * ana_share(e->unattributed_ns, e->attributed_ns + e->unattributed_ns));
 }
 
+/* Escaped prose, wrapped at spaces to fit 80 columns after the indent. */
+static void wrapped(struct rt *r, const char *s, const char *indent)
+{
+	char *mem = NULL, *p, *sp;
+	size_t n = 0;
+	FILE *m = open_memstream(&mem, &n);
+	int col = 0, w;
+
+	if (!m)
+		return;
+	ana_put_untrusted(m, false, s);
+	fclose(m);
+	for (p = mem; *p; p = sp ? sp + 1 : p + strlen(p)) {
+		sp = strchr(p, ' ');
+		w = sp ? (int)(sp - p) : (int)strlen(p);
+		if (col && col + 1 + w > 80 - (int)strlen(indent)) {
+			fprintf(r->f, "\n%s", indent);
+			col = 0;
+		} else if (col) {
+			fputc(' ', r->f);
+			col++;
+		}
+		fwrite(p, 1, (size_t)w, r->f);
+		col += w;
+	}
+	free(mem);
+}
+
 static void suggestions(struct rt *r)
 {
 	const struct ana_engine *e = r->e;
@@ -106,7 +140,10 @@ static void suggestions(struct rt *r)
 	for (uint32_t i = 0; i < e->nsugg; i++) {
 		fprintf(r->f, r->md ? "%u. **%s**: " : "  %u. %s\n     ", i + 1, e->sugg[i].title);
 		/* evidence quotes paths and peers from the trace */
-		ana_put_untrusted(r->f, r->md, e->sugg[i].evidence);
+		if (r->md)
+			ana_put_untrusted(r->f, true, e->sugg[i].evidence);
+		else
+			wrapped(r, e->sugg[i].evidence, "     ");
 		fputc('\n', r->f);
 	}
 }
@@ -190,9 +227,10 @@ static void requests(struct rt *r)
 	char a[32], b[32], c[32], d[32], g[32], h[32], id[24], pid[16], fd[16], sl[64];
 
 	section(r, "Requests");
-	fprintf(r->f, "%s%s requests (%s incomplete, %s overlapping loss): p50 %s, p90 %s,"
-		" p99 %s, max %s\n", r->md ? "" : "  ", CNT(a, e->req_count),
-		CNT(b, e->req_incomplete), CNT(c, e->req_lossy), NS(d, ana_hist_quantile(hh, .5)),
+	fprintf(r->f, "%s%s requests (%s incomplete, %s overlapping loss)\n%s"
+		"duration p50 %s, p90 %s, p99 %s, max %s\n", r->md ? "" : "  ",
+		CNT(a, e->req_count), CNT(b, e->req_incomplete), CNT(c, e->req_lossy),
+		r->md ? "\n" : "  ", NS(d, ana_hist_quantile(hh, .5)),
 		NS(g, ana_hist_quantile(hh, .9)), NS(h, ana_hist_quantile(hh, .99)),
 		NS(sl, hh->max));
 	if (!e->nslowest)
@@ -230,8 +268,8 @@ static void outliers(struct rt *r)
 	char w[48], a[32], pid[16], tid[16], rq[24], sc[24];
 
 	section(r, "Outliers");
-	fprintf(r->f, "%sRule: slower than max(p99.9, 10 x p50) of its own syscall (or of all"
-		" requests)%s.\n", r->md ? "" : "  ",
+	fprintf(r->f, "%sRule: slower than max(p99.9, 10 x p50) of its own syscall\n%s"
+		"(or of all requests)%s.\n", r->md ? "" : "  ", r->md ? "" : "  ",
 		e->opts->slow_threshold_ns ? ", or over --slow-threshold-us" : "");
 	if (!e->noutliers)
 		return;
