@@ -10,3 +10,13 @@ $(BENCH_ANALYZE): $(BENCH_ANALYZE_OBJS) $(ANALYZE_LIB_OBJS) $(LIBEBT) $(LIBCOMMO
 
 bench:: $(BENCH_ANALYZE)
 	$(Q)$(BENCH_ANALYZE) $(BENCH_ANALYZE_ARGS)
+
+# Generated traces with known answers for the e2e cases.
+ANA_GENTRACE := $(O)/tests/ana-gentrace
+$(ANA_GENTRACE): $(call obj,tests/bench/analyze/gentrace.c tests/unit/analyze/gen.c) \
+		$(LIBEBT) $(LIBCOMMON)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ -o $@ $(FORMAT_LIBS) -lm
+
+e2e: $(ANA_GENTRACE)
