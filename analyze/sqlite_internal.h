@@ -7,6 +7,7 @@
 #define ANALYZE_SQLITE_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -39,6 +40,8 @@ enum sql_stmt {
 	SQ__COUNT
 };
 
+struct sql_pending;
+
 struct ana_sql {
 	sqlite3 *db;
 	char *path;		/* the file the user asked for */
@@ -46,7 +49,10 @@ struct ana_sql {
 	bool force;
 	bool in_tx;
 	bool failed;		/* an insert failed: close must not commit */
-	unsigned int ev_pending;	/* rows bound in stmt[SQ_EVENT], not yet run */
+	struct sql_pending *ev_buf;	/* EV_BUF events waiting for the next flush */
+	unsigned int ev_pending;
+	char *ev_arena;			/* their strings */
+	size_t ev_arena_len, ev_arena_cap;
 	sqlite3_stmt *stmt[SQ__COUNT];
 	char errmsg[512];
 };
@@ -57,17 +63,18 @@ extern const char sql_schema[];
 extern const char sql_post_load[];
 extern const char *const sql_insert[SQ__COUNT];	/* [SQ_EVENT] is NULL */
 
-/* Events go in EV_BATCH rows per statement: a multi-row INSERT amortizes
- * sqlite's per-statement cost. Rows whose first parameter (file_idx) is NULL
- * are skipped, so a partly bound batch flushes the tail. */
-#define EV_BATCH 16
-#define SQL_EVENT_NCOLS 17
+/* Events are buffered EV_BUF at a time and inserted by one statement from a
+ * virtual table over the buffer (analyze/sqlite_events.c). */
+#define EV_BUF 1024
 #define SQL_EVENT_COLS                                                                  \
 	"file_idx, ts_ns, wall_ns, pid, tid, cpu, nr, syscall, category, duration_ns,"  \
 	" ret, err, errno_name, fd, request_id, idle, stack_id"
-/* The batch INSERT for rows rows, from sqlite3_malloc (sqlite3_free it);
- * NULL when out of memory. */
-char *sql_event_batch_text(unsigned int rows);
+
+/* Registers the buffer's virtual table and prepares stmt[SQ_EVENT]. */
+int sql_events_init(struct ana_sql *s);
+/* Inserts the buffered events; the buffer is empty afterwards. */
+int sql_events_flush(struct ana_sql *s);
+void sql_events_free(struct ana_sql *s);
 
 /* Records "what: sqlite's message" in s->errmsg; returns the -errno for rc
  * (-ENOSPC disk full, -ENOMEM, -EIO otherwise). */
@@ -82,10 +89,9 @@ int sql_step(struct ana_sql *s, enum sql_stmt which, const char *what);
 
 /* Binders: 1-based column i of stmt. Text keeps its exact bytes (explicit
  * length, may be invalid UTF-8); NULL text binds SQL NULL. The text must
- * stay valid until sql_step() returns; sql_bind_text_copy() copies it.
+ * stay valid until sql_step() returns.
  * u64 above INT64_MAX binds as REAL. */
 void sql_bind_text(sqlite3_stmt *st, int i, const char *v);
-void sql_bind_text_copy(sqlite3_stmt *st, int i, const char *v);
 void sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v);
 void sql_bind_i64(sqlite3_stmt *st, int i, int64_t v);
 void sql_bind_u64_or_null(sqlite3_stmt *st, int i, uint64_t v, uint64_t none);

@@ -80,14 +80,6 @@ void sql_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-void sql_bind_text_copy(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, (int)strnlen(v, INT32_MAX), SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 void sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v)
 {
 	if (v <= INT64_MAX)
@@ -174,7 +166,6 @@ static int check_target(const char *path, bool force)
 
 static int prepare_all(struct ana_sql *s)
 {
-	char *batch;
 	int i, rc;
 
 	for (i = 0; i < SQ__COUNT; i++) {
@@ -185,15 +176,7 @@ static int prepare_all(struct ana_sql *s)
 		if (rc != SQLITE_OK)
 			return sql_fail(s, rc, "prepare");
 	}
-	batch = sql_event_batch_text(EV_BATCH);
-	if (!batch)
-		return sql_fail(s, SQLITE_NOMEM, "prepare");
-	rc = sqlite3_prepare_v3(s->db, batch, -1, SQLITE_PREPARE_PERSISTENT,
-				&s->stmt[SQ_EVENT], NULL);
-	sqlite3_free(batch);
-	if (rc != SQLITE_OK)
-		return sql_fail(s, rc, "prepare");
-	return 0;
+	return sql_events_init(s);
 }
 
 static int create_db(struct ana_sql *s)
@@ -235,6 +218,7 @@ static void release(struct ana_sql *s)
 	if (s->db && s->in_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
+	sql_events_free(s);
 	if (s->tmp)
 		unlink(s->tmp);
 	free(s->tmp);
@@ -299,8 +283,6 @@ static int install(struct ana_sql *s)
 	return 0;
 }
 
-static int flush_events(struct ana_sql *s);
-
 static int sort_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -316,7 +298,7 @@ static int finish(struct ana_sql *s)
 	int i, err;
 
 	snprintf(sql, sizeof(sql), "PRAGMA threads=%d", sort_threads());
-	err = flush_events(s);
+	err = sql_events_flush(s);
 	if (!err)
 		err = exec(s, sql, "set up");
 	if (!err)
@@ -381,49 +363,3 @@ int ana_sql_trace_info(struct ana_sql *s, uint32_t file_idx, const char *key,
 	return sql_step(s, SQ_TRACE_INFO, "insert into trace_info");
 }
 
-/* The batch's unused rows get a NULL file_idx, which the INSERT skips. */
-static int flush_events(struct ana_sql *s)
-{
-	unsigned int r;
-
-	if (!s->ev_pending)
-		return 0;
-	for (r = s->ev_pending; r < EV_BATCH; r++)
-		sqlite3_bind_null(s->stmt[SQ_EVENT], (int)(r * SQL_EVENT_NCOLS + 1));
-	s->ev_pending = 0;
-	return sql_step(s, SQ_EVENT, "insert into events");
-}
-
-/* Text is bound with a copy: the row runs after the caller's strings die. */
-int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
-{
-	sqlite3_stmt *st;
-	int b;
-
-	if (!s || !ev || !ev->syscall || !ev->category)
-		return sql_invalid(s, "ana_sql_event");
-	st = s->stmt[SQ_EVENT];
-	b = (int)(s->ev_pending * SQL_EVENT_NCOLS);
-	sqlite3_bind_int64(st, b + 1, ev->file_idx);
-	sql_bind_u64(st, b + 2, ev->ts_ns);
-	sql_bind_u64(st, b + 3, ev->wall_ns);
-	sqlite3_bind_int64(st, b + 4, ev->pid);
-	sqlite3_bind_int64(st, b + 5, ev->tid);
-	sqlite3_bind_int64(st, b + 6, ev->cpu);
-	sqlite3_bind_int64(st, b + 7, ev->nr);
-	sql_bind_text_copy(st, b + 8, ev->syscall);
-	sql_bind_text_copy(st, b + 9, ev->category);
-	sql_bind_u64(st, b + 10, ev->duration_ns);
-	sqlite3_bind_int64(st, b + 11, ev->ret);
-	sqlite3_bind_int(st, b + 12, ev->err);
-	/* Static storage: no copy needed. */
-	sql_bind_text(st, b + 13, ev->err ? ana_sql_errno_name(ev->err) : NULL);
-	sql_bind_i64_or_null(st, b + 14, ev->fd, ev->fd < 0);
-	sql_bind_i64_or_null(st, b + 15, ev->request_id, ev->request_id < 0);
-	sqlite3_bind_int(st, b + 16, ev->idle);
-	sql_bind_u64_or_null(st, b + 17, ev->stack_id, 0);
-	if (++s->ev_pending < EV_BATCH)
-		return 0;
-	s->ev_pending = 0;
-	return sql_step(s, SQ_EVENT, "insert into events");
-}

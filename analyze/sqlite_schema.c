@@ -32,12 +32,12 @@ _Static_assert(SC__COUNT == 10, "requests columns follow common/syscalls.h");
 const char sql_schema[] =
 	"CREATE TABLE trace_info (file_idx INTEGER, key TEXT NOT NULL, value TEXT);\n"
 	"CREATE TABLE events (\n"
-	" id INTEGER PRIMARY KEY, file_idx INTEGER NOT NULL,\n"
-	" ts_ns INTEGER NOT NULL, wall_ns INTEGER NOT NULL,\n"
-	" pid INTEGER NOT NULL, tid INTEGER NOT NULL, cpu INTEGER NOT NULL,\n"
-	" nr INTEGER NOT NULL, syscall TEXT NOT NULL, category TEXT NOT NULL,\n"
-	" duration_ns INTEGER NOT NULL, ret INTEGER NOT NULL, err INTEGER NOT NULL,\n"
-	" errno_name TEXT, fd INTEGER, request_id INTEGER, idle INTEGER NOT NULL,\n"
+	" id INTEGER PRIMARY KEY, file_idx INTEGER,\n"
+	" ts_ns INTEGER, wall_ns INTEGER,\n"
+	" pid INTEGER, tid INTEGER, cpu INTEGER,\n"
+	" nr INTEGER, syscall TEXT, category TEXT,\n"
+	" duration_ns INTEGER, ret INTEGER, err INTEGER,\n"
+	" errno_name TEXT, fd INTEGER, request_id INTEGER, idle INTEGER,\n"
 	" stack_id INTEGER);\n"
 	"CREATE TABLE syscall_stats (syscall TEXT NOT NULL, category TEXT, " STAT_COLS ");\n"
 	"CREATE TABLE category_stats (category TEXT NOT NULL, " STAT_COLS ");\n"
@@ -131,26 +131,9 @@ const char sql_post_load[] =
 	"  MAX(CASE WHEN rn = (99 * n + 99) / 100 THEN duration_ns END) AS p99_ns\n"
 	" FROM m GROUP BY minute, syscall;\n";
 
-char *sql_event_batch_text(unsigned int rows)
-{
-	sqlite3_str *q = sqlite3_str_new(NULL);
-	unsigned int r, c;
-
-	sqlite3_str_appendall(q, "INSERT INTO events (" SQL_EVENT_COLS ")"
-				 " SELECT * FROM (VALUES ");
-	for (r = 0; r < rows; r++) {
-		sqlite3_str_appendall(q, r ? ", (" : "(");
-		for (c = 0; c < SQL_EVENT_NCOLS; c++)
-			sqlite3_str_appendall(q, c ? ", ?" : "?");
-		sqlite3_str_appendall(q, ")");
-	}
-	sqlite3_str_appendall(q, ") WHERE column1 IS NOT NULL");
-	return sqlite3_str_finish(q);
-}
-
 const char *const sql_insert[SQ__COUNT] = {
 	[SQ_TRACE_INFO] = "INSERT INTO trace_info VALUES (?1, ?2, ?3)",
-	[SQ_EVENT] = NULL,	/* sql_event_batch_text() */
+	[SQ_EVENT] = NULL,	/* sql_events_init() */
 	[SQ_PROCESS] = "INSERT INTO processes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[SQ_THREAD] = "INSERT INTO threads VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[SQ_FD] = "INSERT INTO fds VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

@@ -314,3 +314,38 @@ Test(analyze_sqlite, validates_arguments)
 	cr_expect_eq(ana_sql_close(s, true), -EIO, "a missing row must not be committed");
 	cr_expect_eq(fx_dir_entries(), 0);
 }
+
+/* The loader buffers events: more than one buffer's worth, with strings the
+ * caller overwrites after each call, must come back in order and intact. */
+Test(analyze_sqlite, buffered_events_keep_order_and_their_own_strings)
+{
+	const unsigned int n = 2500;
+	struct ana_sql_event ev = ev_read;
+	struct ana_sql *s = open_new();
+	char name[32], cat[32];
+	unsigned int i;
+	sqlite3 *db;
+
+	ev.syscall = name;
+	ev.category = cat;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "sys_%u", i);
+		snprintf(cat, sizeof(cat), "cat_%u", i % 7);
+		ev.ts_ns = 1000 + i;
+		ev.err = (int32_t)(i % 3);
+		cr_assert_eq(ana_sql_event(s, &ev), 0);
+		memset(name, 'X', sizeof(name) - 1);
+		memset(cat, 'Y', sizeof(cat) - 1);
+	}
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events"), n);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events WHERE syscall <> 'sys_' || (id - 1)"
+				" OR category <> 'cat_' || ((id - 1) % 7) OR ts_ns <> 999 + id"
+				" OR err <> (id - 1) % 3"), 0);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events WHERE err = 1 AND"
+				" errno_name = 'EPERM'"), 833);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events WHERE err = 0 AND"
+				" errno_name IS NULL"), 834);
+	sqlite3_close(db);
+}
