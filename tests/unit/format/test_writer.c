@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -252,4 +254,81 @@ Test(format_writer, follow_mode_sees_chunks_of_a_concurrent_writer)
 	ebt_reader_close(r);
 	free(p.ev);
 	free((void *)p.path);
+}
+
+Test(format_writer, records_alone_are_flushed_when_old)
+{
+	struct ebt_writer_opts o = { .inline_io = true, .flush_ms = 10 };
+	struct ebt_record kv = { .kind = EBT_REC_FILE_INFO };
+	struct ebt_writer_stats st;
+	struct ebt_writer *w = NULL;
+
+	kv.kv.key = ebt_str_c("arch");
+	kv.kv.value = ebt_str_c("x86_64");
+	cr_assert_eq(ebt_writer_open(fmt_path(dir, "meta.ebt"), &o, &w), 0);
+	cr_assert_eq(ebt_writer_add_record(w, &kv), 0);
+	cr_assert_eq(ebt_writer_flush(w, 1000, false), 0);
+	ebt_writer_get_stats(w, &st);
+	cr_assert_eq(st.records, 0);
+	cr_assert_eq(ebt_writer_flush(w, 1000 + 10000000, false), 0);
+	ebt_writer_get_stats(w, &st);
+	cr_assert_eq(st.records, 1);
+	cr_assert_eq(st.chunks, 1);
+	cr_assert_eq(ebt_writer_close(w, &st), 0);
+	cr_assert_eq(st.chunks, 2, "META and FOOTER");
+}
+
+/* A recorder killed with SIGKILL leaves exactly a prefix of its events. */
+Test(format_writer, sigkill_leaves_a_readable_prefix)
+{
+	size_t n = 400000;
+	struct ebt_event *ev = malloc(n * sizeof(*ev));
+	const char *path = strdup(fmt_path(dir, "killed.ebt"));
+	struct timespec ms = { 0, 2000000 };
+	struct fmt_read r;
+	struct stat st;
+	pid_t pid;
+
+	cr_assert_not_null(ev);
+	fmt_gen_events(ev, n, 8);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct ebt_writer_opts o = { .chunk_events = 2000 };
+		struct ebt_writer *w = NULL;
+
+		if (ebt_writer_open(path, &o, &w))
+			_exit(1);
+		for (size_t i = 0;; i++) {
+			if (i == n) {	/* all written: just wait */
+				ebt_writer_close(w, NULL);
+				w = NULL;
+			}
+			if (!w) {
+				nanosleep(&ms, NULL);
+				continue;
+			}
+			while (ebt_writer_append(w, &ev[i]) == -ENOBUFS)
+				nanosleep(&ms, NULL);
+			if (i % 5000 == 0)
+				ebt_writer_flush(w, 0, true);
+		}
+	}
+	for (int tries = 0; tries < 5000; tries++) {	/* 10 s at most */
+		nanosleep(&ms, NULL);
+		if (!stat(path, &st) && st.st_size >= 200000)
+			break;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fmt_read_file(path, &r);
+	cr_assert_eq(r.end, 0);
+	cr_assert_eq(r.info.damaged_chunks, 0);
+	cr_assert_gt(r.n_events, 0);
+	cr_assert_leq(r.n_events, n);
+	for (size_t i = 0; i < r.n_events; i++)
+		cr_assert(fmt_event_eq(&r.events[i], &ev[i]), "event %zu is not the prefix", i);
+	fmt_read_free(&r);
+	free(ev);
+	free((void *)path);
 }
