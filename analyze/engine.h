@@ -129,7 +129,7 @@ struct ana_tiny {
 	uint32_t file, pid;
 	int32_t fd;
 	char path[160];
-	uint64_t tiny, reads, fds;
+	uint64_t tiny, reads, fds, ns;
 };
 #define ANA_MAX_TINY 256
 

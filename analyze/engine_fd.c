@@ -85,27 +85,35 @@ static void sum_of(struct ana_fd_sum *s, const struct ana_fd *f)
 
 static void tiny_add(struct ana_engine *e, const struct ana_fd *f)
 {
-	const char *name = f->path ? f->path : f->peer ? f->peer : "";
+	const char *name = f->kind == EBT_FD_SOCKET && f->peer ? f->peer :
+			   f->path ? f->path : "";
 	struct ana_tiny *t = NULL;
+	uint32_t min = 0;
 
 	for (uint32_t i = 0; i < e->ntiny && !t; i++) {
 		if (e->tiny[i].pid == f->pid && e->tiny[i].file == f->file &&
 		    !strncmp(e->tiny[i].path, name, sizeof(e->tiny[i].path) - 1) &&
 		    (name[0] || e->tiny[i].fd == f->fd))
 			t = &e->tiny[i];
+		else if (e->tiny[i].tiny < e->tiny[min].tiny)
+			min = i;
 	}
-	if (!t && e->ntiny < ANA_MAX_TINY) {
+	if (!t && e->ntiny < ANA_MAX_TINY)
 		t = &e->tiny[e->ntiny++];
+	else if (!t && e->tiny[min].tiny < f->tiny_reads)
+		t = &e->tiny[min];	/* full: the smallest entry makes room */
+	else if (!t)
+		return;
+	if (t->pid != f->pid || t->file != f->file || strcmp(t->path, name)) {
 		memset(t, 0, sizeof(*t));
 		t->file = f->file;
 		t->pid = f->pid;
-		snprintf(t->path, sizeof(t->path), "%s", name);
+		ana_strlcpy(t->path, name, sizeof(t->path));
 	}
-	if (!t)
-		return;
 	t->fd = f->fd;
 	t->tiny += f->tiny_reads;
 	t->reads += f->reads;
+	t->ns += f->ns;
 	t->fds++;
 }
 

@@ -68,7 +68,7 @@ static void rule_tiny(struct ana_engine *e)
 			f = &e->tiny[i];
 	}
 	if (f && f->tiny >= 1000 && f->tiny * 2 >= f->reads)
-		add(e, "tiny_reads", 0, "Buffer small reads",
+		add(e, "tiny_reads", f->ns, "Buffer small reads",
 		    "small reads: %s read calls returning <= %d bytes on fd %d (%s) of pid %u"
 		    " (%.0f%% of its %s reads, %llu opens), buffer them",
 		    ana_fmt_count(c, sizeof(c), f->tiny), ANA_TINY_IO, f->fd,
