@@ -157,7 +157,11 @@ uint8_t *fmt_slurp(const char *path, size_t *len)
 
 void fmt_spit(const char *path, const uint8_t *p, size_t len)
 {
-	FILE *f = fopen(path, "wb");
+	FILE *f;
+
+	/* a new inode: rewriting a truncated file makes ext4 flush it on close */
+	unlink(path);
+	f = fopen(path, "wb");
 
 	cr_assert_not_null(f);
 	cr_assert_eq(fwrite(p, 1, len, f), len);
