@@ -260,8 +260,7 @@ Test(redact_file, damaged_input_becomes_damage_loss)
 
 Test(redact_file, sample_trace_same_events_no_names)
 {
-	static const char *const names[] = { "serving", "/work/", "127.0.0.1", "127.0.0.2",
-					     "stats.snap", NULL };
+	static const char *const names[] = { "serving", "127.0.0.", NULL };
 	const char *sample = SAMPLE_TRACE;
 	size_t n_in, n_out;
 	uint8_t *a, *b;
