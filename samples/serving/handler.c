@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SNAP_BYTES 4096
 #define SNAP_EVERY 4
 #define CONFIG_BYTES 256
 
@@ -149,14 +148,15 @@ static int read_config(struct srv *s, uint32_t *sum)
  */
 static void write_snapshot(struct srv *s, uint64_t id)
 {
-	static char snap[SNAP_BYTES];	/* guarded by snap_lock */
+	char *snap = s->snap;
 	int n;
 
 	pthread_mutex_lock(&s->snap_lock);
-	n = snprintf(snap, sizeof(snap), "requests %llu\n", (unsigned long long)id);
-	memset(snap + n, ' ', sizeof(snap) - n - 1);
-	snap[sizeof(snap) - 1] = '\n';
-	if (id % SNAP_EVERY == 0 && pwrite(s->snap_fd, snap, sizeof(snap), 0) == sizeof(snap))
+	n = snprintf(snap, sizeof(s->snap), "requests %llu\n", (unsigned long long)id);
+	memset(snap + n, ' ', sizeof(s->snap) - n - 1);
+	snap[sizeof(s->snap) - 1] = '\n';
+	if (id % SNAP_EVERY == 0 &&
+	    pwrite(s->snap_fd, snap, sizeof(s->snap), 0) == (ssize_t)sizeof(s->snap))
 		INC(s->c.lock_writes);
 	pthread_mutex_unlock(&s->snap_lock);
 }

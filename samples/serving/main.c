@@ -179,31 +179,43 @@ static int start(struct srv *s, const struct srv_opts *o)
 	return err;
 }
 
+static int serve(struct srv *s, const struct srv_opts *o)
+{
+	int err;
+
+	install_signals();
+	printf("port %u\n", s->port);
+	if (s->stub_pid)
+		printf("stub-port %u\nstub-pid %d\n", s->stub_port, (int)s->stub_pid);
+	fflush(stdout);
+	if (!o->quiet)
+		log_info("pid %d serving on 127.0.0.1:%u (%s mode)", (int)getpid(), s->port,
+			 o->mode == SRV_MODE_POOL ? "pool" : "epoll");
+	err = o->mode == SRV_MODE_POOL ? srv_pool_run(s) : srv_evloop_run(s);
+	if (err)
+		log_error("serving stopped: %s", strerror(-err));
+	return err;
+}
+
 static int run(const struct srv_opts *o)
 {
-	static struct srv s;
-	int err = start(&s, o);
+	struct srv *s = calloc(1, sizeof(*s));
+	int err;
 
-	if (!err) {
-		install_signals();
-		printf("port %u\n", s.port);
-		if (s.stub_pid)
-			printf("stub-port %u\nstub-pid %d\n", s.stub_port, (int)s.stub_pid);
-		fflush(stdout);
-		if (!o->quiet)
-			log_info("pid %d serving on 127.0.0.1:%u (%s mode)", (int)getpid(),
-				 s.port, o->mode == SRV_MODE_POOL ? "pool" : "epoll");
-		err = o->mode == SRV_MODE_POOL ? srv_pool_run(&s) : srv_evloop_run(&s);
-		if (err)
-			log_error("serving stopped: %s", strerror(-err));
+	if (!s) {
+		log_error("out of memory");
+		return -ENOMEM;
 	}
-	srv_stub_stop(&s);
-	if (s.listen_fd >= 0)
-		close(s.listen_fd);
-	fflush(stdout);
+	err = start(s, o);
 	if (!err)
-		srv_counters_print(&s, STDOUT_FILENO);
-	srv_state_close(&s);
+		err = serve(s, o);
+	srv_stub_stop(s);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (!err)
+		srv_counters_print(s, STDOUT_FILENO);
+	srv_state_close(s);
+	free(s);
 	return err;
 }
 

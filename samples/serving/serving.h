@@ -67,6 +67,7 @@ struct srv {
 	int config_fd;			/* the side file, re-read by class "config" */
 	char config_path[4096];
 	pthread_mutex_t snap_lock;	/* the planted global lock */
+	char snap[4096];		/* the stats snapshot, guarded by snap_lock */
 	pthread_mutex_t config_lock;	/* one reader of config_fd's offset at a time */
 	struct srv_counters c;		/* updated with __atomic builtins */
 };
