@@ -304,7 +304,7 @@ static int finish(struct ana_sql *s)
 	if (!err)
 		err = exec(s, sql_post_load, "create indexes and views");
 	if (!err)
-		err = exec(s, "PRAGMA analysis_limit=1000; ANALYZE", "analyze");
+		err = exec(s, "ANALYZE", "analyze");
 	if (!err)
 		err = exec(s, "COMMIT", "commit");
 	if (err)

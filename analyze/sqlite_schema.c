@@ -85,7 +85,9 @@ const char sql_schema[] =
 	" depth INTEGER NOT NULL, frame_idx INTEGER NOT NULL, frame TEXT);\n";
 
 /* Built after the rows are in: one sort per index instead of a B-tree update
- * per row. p99/p50 below are nearest-rank: the value at rank ceil(q * n). */
+ * per row. p99/p50 below are nearest-rank, the value at rank ceil(q * n):
+ * the smallest duration whose cume_dist (rows <= it / n) reaches q, which
+ * needs one sort where ROW_NUMBER() plus COUNT() windows need two. */
 const char sql_post_load[] =
 	"CREATE INDEX events_by_request ON events(request_id);\n"
 	"CREATE INDEX events_by_thread ON events(pid, tid, ts_ns);\n"
@@ -118,18 +120,17 @@ const char sql_post_load[] =
 	"   LIMIT 1 OFFSET (SELECT COUNT(*) / 100 FROM requests))\n"
 	" ORDER BY r.duration_ns DESC;\n"
 	"CREATE VIEW syscall_by_minute AS\n"
-	" WITH m AS (SELECT wall_ns / 60000000000 AS minute, syscall, duration_ns, err,\n"
-	"   ROW_NUMBER() OVER (PARTITION BY wall_ns / 60000000000, syscall\n"
-	"    ORDER BY duration_ns) AS rn,\n"
-	"   COUNT(*) OVER (PARTITION BY wall_ns / 60000000000, syscall) AS n\n"
-	"  FROM events)\n"
 	" SELECT minute * 60000000000 AS minute_ns,\n"
 	"  " ISO("minute * 60000000000") " AS minute_time,\n"
 	"  syscall, COUNT(*) AS count, SUM(err <> 0) AS errors,\n"
 	"  SUM(duration_ns) AS total_ns, MAX(duration_ns) AS max_ns,\n"
-	"  MAX(CASE WHEN rn = (n + 1) / 2 THEN duration_ns END) AS p50_ns,\n"
-	"  MAX(CASE WHEN rn = (99 * n + 99) / 100 THEN duration_ns END) AS p99_ns\n"
-	" FROM m GROUP BY minute, syscall;\n";
+	"  MIN(CASE WHEN cd >= 0.5 THEN duration_ns END) AS p50_ns,\n"
+	"  MIN(CASE WHEN cd >= 0.99 THEN duration_ns END) AS p99_ns\n"
+	" FROM (SELECT wall_ns / 60000000000 AS minute, syscall, duration_ns, err,\n"
+	"   CUME_DIST() OVER (PARTITION BY wall_ns / 60000000000, syscall\n"
+	"    ORDER BY duration_ns) AS cd\n"
+	"  FROM events)\n"
+	" GROUP BY minute, syscall;\n";
 
 const char *const sql_insert[SQ__COUNT] = {
 	[SQ_TRACE_INFO] = "INSERT INTO trace_info VALUES (?1, ?2, ?3)",
