@@ -50,6 +50,10 @@ struct ana_sql_event {
 	bool idle;		/* classified as waiting for work */
 	uint32_t stack_id;	/* 0 none */
 };
+/* Events are copied into a buffer (strings included) and inserted 1024 at a
+ * time: an SQLite error surfaces from the call that fills the buffer, or
+ * from ana_sql_close(). After any error the load is lost (close cannot
+ * commit it). */
 int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev);
 
 struct ana_sql_process {
