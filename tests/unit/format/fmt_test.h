@@ -17,7 +17,8 @@ const char *fmt_path(const char *dir, const char *name);
 
 uint64_t fmt_rand(uint64_t *state);
 
-/* Plausible events in strictly increasing exit order. */
+/* Plausible events in strictly increasing exit order. Never change the
+ * sequence: the golden file test (test_golden.c) depends on it. */
 void fmt_gen_events(struct ebt_event *ev, size_t n, uint64_t seed);
 
 bool fmt_event_eq(const struct ebt_event *a, const struct ebt_event *b);
