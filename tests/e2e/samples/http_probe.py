@@ -88,3 +88,22 @@ s, f = conn()
 s.sendall(b"GET /health HTTP/1.1\r\nX: " + b"a" * 20000 + b"\r\n\r\n")
 expect(answer(f)[0] == 413, "oversized request is not 413")
 s.close()
+# 60,000 pipelined requests (5 MB of answers, a 4 KiB receive buffer) sent while nothing is read: the server's socket
+# buffer fills, so the epoll loop must wait for EPOLLOUT and resume, and the
+# answers must still come back complete and in order.
+import threading
+N = 60000
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.settimeout(20)
+s.connect(("127.0.0.1", port))
+f = s.makefile("rb")
+t = threading.Thread(target=s.sendall, args=(b"GET /health HTTP/1.1\r\n\r\n" * N,))
+t.start()
+import time
+time.sleep(0.5)
+for i in range(N):
+    code, _, body = answer(f)
+    expect(code == 200 and body["status"] == "ok", "pipelined answer %d: %d %s" % (i, code, body))
+t.join()
+s.close()
