@@ -1,19 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install the Debian packages the build and tests need. Root installs what is
-# missing; anyone else gets the exact apt-get line. Usage: install-deps.sh [build|bpf|test|all]
+# missing; anyone else gets the exact apt-get line.
+# Usage: install-deps.sh [build|bpf|test|bench|all]
 set -eu
 what=${1:-all}
 base="make gcc pkg-config libzstd-dev libsqlite3-dev libcsv-dev libyaml-dev libjansson-dev libxxhash-dev"
 bpf="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev"
 test="libcriterion-dev sqlite3 python3 procps"
 extra="libmicrohttpd-dev libdw-dev"
+# make bench: the perf stat floor and a real server under load
+bench="linux-perf nginx-light wrk"
 case "$what" in
 build) pkgs="$base $extra" ;;
 bpf) pkgs="$bpf" ;;
 test) pkgs="$test" ;;
+bench) pkgs="$bench" ;;
 all) pkgs="$base $extra $bpf $test" ;;
-*) echo "usage: $0 [build|bpf|test|all]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|bpf|test|bench|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -5,8 +5,9 @@
  * sys_enter stores the start time, syscall number and first argument in
  * task-local storage; sys_exit emits one struct syscall_event into the ring
  * buffer. Filters run in the order of their cost, before any map write:
- * traced tgid (hash), syscall allowlist (bitmap in .rodata), 1-in-N sampling;
- * the minimum duration is checked at exit. The consumer is woken only when
+ * traced thread (its task storage; the tgids hash only at a thread's first
+ * syscall), syscall allowlist (bitmap in .rodata), 1-in-N sampling; the
+ * minimum duration is checked at exit. The consumer is woken only when
  * the ring passes cfg_wakeup_bytes (it also drains on a short timer), which
  * keeps the per-event cost near the cost of the tracepoints themselves.
  *
@@ -42,10 +43,13 @@ struct {
 	__type(value, __u32);		/* TGID_* */
 } tgids SEC(".maps");
 
+/* Per traced thread; its presence means "traced", so the hot path needs
+ * one task-storage lookup and no hash lookup. */
 struct inflight_val {
 	__u64 enter_ns;			/* 0: nothing in flight */
 	__u64 arg0;
-	__u64 nr;
+	__u32 nr;
+	__u32 state;			/* TGID_*, copied from tgids */
 };
 
 struct {
@@ -84,29 +88,42 @@ static __always_inline int syscall_allowed(long nr)
 	return (cfg_allow[n / 64] >> (n % 64)) & 1;
 }
 
+/* The thread's slot, created at its first syscall if its process is traced. */
+static __always_inline struct inflight_val *thread_slot(struct task_struct *task)
+{
+	struct inflight_val *in;
+	__u32 tgid, *state;
+
+	in = bpf_task_storage_get(&inflight, task, 0, 0);
+	if (in)
+		return in;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (tgid == cfg_self_tgid)
+		return NULL;
+	state = bpf_map_lookup_elem(&tgids, &tgid);
+	if (!state)
+		return NULL;
+	in = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (in)
+		in->state = *state;
+	return in;
+}
+
 SEC("raw_tp/sys_enter")
 int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	long nr = (long)ctx->args[1];
 	struct inflight_val *in;
 	struct pt_regs *regs;
-	__u32 *state;
 
-	if (tgid == cfg_self_tgid)
+	in = thread_slot(bpf_get_current_task_btf());
+	if (!in)
 		return 0;
-	state = bpf_map_lookup_elem(&tgids, &tgid);
-	if (!state)
-		return 0;
-	if (*state == TGID_PENDING && nr != cfg_nr_execve && nr != cfg_nr_execveat)
+	if (in->state == TGID_PENDING && nr != cfg_nr_execve && nr != cfg_nr_execveat)
 		return 0;
 	if (cfg_filter_syscalls && !syscall_allowed(nr))
 		return 0;
 	if (cfg_sample_every > 1 && bpf_get_prandom_u32() % cfg_sample_every)
-		return 0;
-	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!in)
 		return 0;
 	regs = (struct pt_regs *)ctx->args[0];
 	if (nr == cfg_nr_socketpair)
@@ -222,6 +239,7 @@ int handle_exec(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *p = (struct task_struct *)ctx->args[0];
 	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
 	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct inflight_val *in;
 	struct task_event *e;
 	const char *file;
 	__u32 *state;
@@ -229,8 +247,13 @@ int handle_exec(struct bpf_raw_tracepoint_args *ctx)
 	state = bpf_map_lookup_elem(&tgids, &tgid);
 	if (!state)
 		return 0;
-	if (*state == TGID_PENDING)
+	if (*state == TGID_PENDING) {
 		*state = TGID_ACTIVE;
+		/* exec runs as the task itself: its slot, if any, is current's */
+		in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+		if (in)
+			in->state = TGID_ACTIVE;
+	}
 	e = task_reserve(TEV_EXEC, tgid, BPF_CORE_READ(p, pid));
 	if (!e)
 		return 0;

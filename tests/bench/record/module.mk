@@ -7,5 +7,5 @@ $(O)/tests/bench/bench-loop: tests/bench/record/bench_loop.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -D_GNU_SOURCE $< -o $@
 
-bench:: $(O)/tests/bench/bench-loop $(O)/bin/ebpf-record
+bench:: $(O)/tests/bench/bench-loop $(O)/bin/ebpf-record | $(DEPS_STAMP)-bench
 	$(Q)O=$(O) sh tests/bench/record/run.sh

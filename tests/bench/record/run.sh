@@ -5,6 +5,7 @@
 # same tracepoints (perf stat -e raw_syscalls:*, the floor of any syscall
 # tracer here). Rounds alternate the three; medians are printed as ratios.
 # Usage: O=build ROUNDS=5 N=2000000 sh tests/bench/record/run.sh
+# With nginx and wrk installed, also nginx under wrk (requests/s kept).
 set -u
 O=${O:-build}
 ROUNDS=${ROUNDS:-5}
@@ -66,6 +67,53 @@ bench() { # loop
 	}'
 }
 
+# nginx (2 workers) under wrk on 127.0.0.1: requests/s kept, relative to
+# untraced, when the master is recorded (workers followed) and when perf
+# counts the same tracepoints in the master and its workers.
+nginx_bench() {
+	port=$((18000 + $$ % 1000))
+	mkdir -p "$tmp/ngx"
+	printf '%s\n' "worker_processes 2;" "daemon off;" "pid $tmp/ngx/nginx.pid;" \
+		"error_log $tmp/ngx/error.log;" "events { worker_connections 1024; }" \
+		"http { access_log off; server { listen 127.0.0.1:$port;" \
+		"location / { return 200 \"hi\\n\"; } } }" >"$tmp/ngx/nginx.conf"
+	nginx -c "$tmp/ngx/nginx.conf" -p "$tmp/ngx" &
+	np=$!
+	sleep 0.5
+	url=http://127.0.0.1:$port/
+	: >"$tmp/nb" && : >"$tmp/no" && : >"$tmp/np"
+	for r in $(seq "$ROUNDS"); do
+		rps 3 "$url" >>"$tmp/nb"
+		"$BIN/ebpf-record" -q -f -o "$tmp/n.ebt" -p $np -d 4.5 &
+		rp=$!
+		sleep 0.7
+		rps 3 "$url" >>"$tmp/no"
+		wait $rp
+		if [ $perf_ok = 1 ]; then
+			perf stat -e raw_syscalls:sys_enter,raw_syscalls:sys_exit -o /dev/null \
+				-p "$np,$(pgrep -d, -P $np)" -- sleep 4.5 &
+			pp=$!
+			sleep 0.7
+			rps 3 "$url" >>"$tmp/np"
+			wait $pp
+		fi
+	done
+	kill $np
+	wait $np 2>/dev/null
+	awk -v b="$(median <"$tmp/nb")" -v o="$(median <"$tmp/no")" -v f="$(median <"$tmp/np")" \
+		'BEGIN {
+		printf "nginx    untraced %6.0f req/s | ebpf-record %6.0f req/s %4.2f", b, o, o / b
+		if (f > 0) printf " | perf stat %6.0f req/s %4.2f", f, f / b
+		printf "\n" }'
+}
+
+rps() { wrk -t2 -c32 -d"$1"s "$2" | awk '/Requests\/sec/ { print $2 }'; }
+
 echo "record bench: $ROUNDS rounds of $N iterations, $(nproc) CPUs, $(uname -r)"
 bench getppid
 bench rw
+if command -v nginx >/dev/null && command -v wrk >/dev/null; then
+	nginx_bench
+else
+	echo "nginx    skipped: nginx or wrk missing (sh .ci/install-deps.sh bench)"
+fi
