@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: MIT
+# Kernel-side filters: 1-in-N sampling keeps about 1/N; a minimum duration
+# keeps only the slow syscalls.
+. "$TOP/tests/e2e/record/common.inc"
+"$R" -q --sample 10 -s getppid -o s.ebt -- "$H/sysloop" -n 100000 >/dev/null || die "sample run"
+"$H/ebt-count" s.ebt >s.txt || die "trace unreadable"
+n=$(awk '$1=="sys" && $2=="getppid"{print $3}' s.txt)
+[ "${n:-0}" -ge 9000 ] && [ "$n" -le 11000 ] || die "--sample 10 kept ${n:-0} of 100000"
+"$R" -q --min-duration-us 100000 -o m.ebt -- sleep 0.3 || die "min-duration run"
+"$H/ebt-count" m.ebt >m.txt || die "trace unreadable"
+want "events 1" m.txt
+grep -Eqx "sys (clock_)?nanosleep 1" m.txt || { cat m.txt >&2; die "the slow syscall is not the sleep"; }
+echo ok
