@@ -211,9 +211,10 @@ void ebt_enc_free(struct ebt_enc *e);
 void ebt_enc_sort(struct ebt_enc *e, const struct ebt_event *ev, uint32_t n);
 
 /*
- * Encodes the sorted events [from, from + n), n <= EBT_ENCODE_MAX_EVENTS, into out, which holds at least
- * ebt_events_bound(n) bytes. Returns the payload length; ts range of the
- * events (min enter, max exit) in *ts_min, *ts_max.
+ * Encodes the sorted events [from, from + n), n <= EBT_ENCODE_MAX_EVENTS,
+ * into out, which holds at least ebt_events_bound(n) bytes. Returns the
+ * payload length; ts range of the events (min enter, max exit) in *ts_min,
+ * *ts_max.
  */
 size_t ebt_enc_encode(struct ebt_enc *e, const struct ebt_event *ev,
 		      uint32_t from, uint32_t n, uint8_t *out,

@@ -216,6 +216,8 @@ int ebt_reader_open(const char *path, const struct ebt_reader_opts *opts,
 	struct ebt_reader *r;
 	int err;
 
+	if (out)
+		*out = NULL;
 	if (!path || !out)
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));

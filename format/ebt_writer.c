@@ -137,6 +137,8 @@ int ebt_writer_open_fd(int fd, const struct ebt_writer_opts *opts,
 	struct ebt_writer *w;
 	int err;
 
+	if (out)
+		*out = NULL;
 	if (fd < 0 || !out)
 		return -EINVAL;
 	w = calloc(1, sizeof(*w));
@@ -172,6 +174,8 @@ int ebt_writer_open(const char *path, const struct ebt_writer_opts *opts,
 	mode_t mode = opts && opts->mode ? (mode_t)opts->mode : 0600;
 	int fd, err;
 
+	if (out)
+		*out = NULL;
 	if (!path || !out)
 		return -EINVAL;
 	/* unlink removes a symlink itself, never its target; O_EXCL then
