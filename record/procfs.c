@@ -396,3 +396,19 @@ int rec_proc_children(uint32_t pid, uint32_t **out)
 	*out = arr;
 	return (int)n;
 }
+
+int rec_proc_tgid(uint32_t tid, uint32_t *out)
+{
+	char path[48], buf[2048], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", tid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	p = strstr(buf, "\nTgid:");
+	if (!p)
+		return -EIO;
+	*out = (uint32_t)strtoul(p + 6, NULL, 10);
+	return 0;
+}

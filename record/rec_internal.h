@@ -32,6 +32,9 @@ struct rec_task_info {
 int rec_proc_task(uint32_t pid, uint32_t tid, struct rec_task_info *out);
 void rec_task_info_free(struct rec_task_info *t);
 
+/* The process (thread group) of thread tid. 0, -ENOENT, -errno. */
+int rec_proc_tgid(uint32_t tid, uint32_t *out);
+
 /* The tids of pid, sorted; *out is malloc'd. Returns the count or -errno. */
 int rec_proc_threads(uint32_t pid, uint32_t **out);
 

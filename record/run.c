@@ -40,6 +40,29 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* A live process id: a thread id stands for its process; zombies and
+ * unknown ids are errors. */
+static int resolve_pid(uint32_t *pid)
+{
+	struct rec_task_info t;
+	uint32_t tgid;
+
+	if (rec_proc_task(*pid, *pid, &t) || rec_proc_tgid(*pid, &tgid)) {
+		log_error("no such process: %u", *pid);
+		return -ESRCH;
+	}
+	rec_task_info_free(&t);
+	if (t.state == 'Z' || t.state == 'X') {
+		log_error("process %u has exited (zombie): nothing to trace", *pid);
+		return -ESRCH;
+	}
+	if (tgid != *pid) {
+		log_info("%u is a thread of process %u: tracing the process", *pid, tgid);
+		*pid = tgid;
+	}
+	return 0;
+}
+
 static int check_targets(struct rec_session *s)
 {
 	struct rec_opts *o = s->o;
@@ -51,10 +74,9 @@ static int check_targets(struct rec_session *s)
 			log_error("refusing to trace the recorder itself (pid %u)", o->pids[i]);
 			return -EINVAL;
 		}
-		if (kill((pid_t)o->pids[i], 0) && errno == ESRCH) {
-			log_error("no such process: %u", o->pids[i]);
-			return -ESRCH;
-		}
+		err = resolve_pid(&o->pids[i]);
+		if (err)
+			return err;
 	}
 	if (!o->cmd)
 		return 0;

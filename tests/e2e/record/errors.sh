@@ -13,6 +13,10 @@ expect() { # want-exit want-text cmd...
 }
 expect 1 "no such process: 999999" "$R" -o a.ebt -p 999999
 [ -e a.ebt ] && die "output created for a missing pid"
+# a zombie: 'sleep 0' exits and its parent (now 'sleep 2') never reaps it
+z=$(sh -c 'sleep 0 & echo $!; exec sleep 3 >/dev/null')
+sleep 0.2
+expect 1 "has exited (zombie)" "$R" -o z.ebt -p "$z"
 expect 127 "command not found: no-such-cmd-x" "$R" -o b.ebt -- no-such-cmd-x
 [ -e b.ebt ] && die "output created for a missing command"
 expect 1 "unknown user 'no-such-user-x'" "$R" -o u.ebt -u no-such-user-x -- true
