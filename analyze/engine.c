@@ -196,11 +196,13 @@ uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts)
 	return (uint64_t)((int64_t)a[lo].wall + ((int64_t)ts - (int64_t)a[lo].ev));
 }
 
-static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_event *ev,
-		       uint64_t w, bool err)
+/* Index of the window holding wall; widens the windows when needed. */
+static uint32_t window_idx(struct ana_engine *e, uint64_t wall)
 {
 	uint64_t i;
 
+	if (wall >= e->win_lo && wall < e->win_hi)
+		return e->win_idx;
 	if (!e->win_base_set) {
 		e->win_base = wall - wall % e->win_width;
 		e->win_base_set = true;
@@ -208,11 +210,9 @@ static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_eve
 	i = wall > e->win_base ? (wall - e->win_base) / e->win_width : 0;
 	while (i >= ANA_MAX_WINDOWS) {
 		/* double the width: merge pairs, exactly */
-		for (uint32_t j = 0; j < ANA_MAX_WINDOWS; j++) {
+		for (uint32_t j = 1; j < ANA_MAX_WINDOWS; j++) {
 			struct ana_window *d = &e->win[j / 2], *s = &e->win[j];
 
-			if (j / 2 == j)
-				continue;
 			ana_hist_merge(&d->h, &s->h);
 			d->errors += s->errors;
 			d->idle_ns += s->idle_ns;
@@ -223,23 +223,32 @@ static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_eve
 		}
 		e->win_width *= 2;
 		e->nwin = (e->nwin + 1) / 2;
-		i = wall > e->win_base ? (wall - e->win_base) / e->win_width : 0;
+		i = (wall - e->win_base) / e->win_width;
 	}
 	if (i + 1 > e->nwin)
 		e->nwin = (uint32_t)i + 1;
-	if (w == 1)
-		ana_hist_add1(&e->win[i].h, ev->duration_ns);
-	else
-		ana_hist_add(&e->win[i].h, ev->duration_ns, w);
-	if (err)
-		e->win[i].errors += w;
+	e->win_idx = (uint32_t)i;
+	e->win_lo = wall >= e->win_base ? e->win_base + i * e->win_width : 0;
+	e->win_hi = wall >= e->win_base ? e->win_base + (i + 1) * e->win_width : e->win_base;
+	return e->win_idx;
 }
 
-static struct ana_window *window_of(struct ana_engine *e, uint64_t wall)
+static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_event *ev,
+		       uint64_t w, bool err)
 {
-	uint64_t i = wall > e->win_base ? (wall - e->win_base) / e->win_width : 0;
+	struct ana_window *x = &e->win[window_idx(e, wall)];
 
-	return &e->win[i < ANA_MAX_WINDOWS ? i : ANA_MAX_WINDOWS - 1];
+	if (w == 1)
+		ana_hist_add1(&x->h, ev->duration_ns);
+	else
+		ana_hist_add(&x->h, ev->duration_ns, w);
+	if (err)
+		x->errors += w;
+}
+
+struct ana_window *ana_window_of(struct ana_engine *e, uint64_t wall)
+{
+	return &e->win[window_idx(e, wall)];
 }
 
 static bool matches_filters(struct ana_engine *e, struct ana_thread *t)
@@ -380,7 +389,7 @@ static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 		c->sys->idle_ns += ns;
 		c->sys->idle_count += c->w;
 		c->t->idle_ns += ns;
-		window_of(e, wall)->idle_ns += ns;
+		ana_window_of(e, wall)->idle_ns += ns;
 		return;
 	}
 	if (c->req_id >= 0) {
@@ -389,7 +398,7 @@ static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 		c->sys->req_ns += ns;
 		c->sys->req_count += c->w;
 		c->t->req_ns += ns;
-		window_of(e, wall)->req_ns += ns;
+		ana_window_of(e, wall)->req_ns += ns;
 	} else {
 		e->unattributed_ns += ns;
 		e->unattributed_count += c->w;

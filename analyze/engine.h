@@ -263,11 +263,13 @@ struct ana_engine {
 	uint64_t req_cat_ns[SC__COUNT];
 	uint64_t procs_conn, procs_thread;
 	struct ana_req *slowest;	/* array of opts->top kept requests */
-	uint32_t nslowest, cap_slowest;
+	uint32_t nslowest, cap_slowest, slowest_min;
+	uint64_t slowest_min_ns;
 	/* windows */
 	struct ana_window win[ANA_MAX_WINDOWS];
 	uint64_t win_base, win_width;
-	uint32_t nwin;
+	uint64_t win_lo, win_hi;	/* wall range of win[win_idx], a cache */
+	uint32_t nwin, win_idx;
 	bool win_base_set;
 	/* fds, peers */
 	struct ana_fd_sum *fd_top;
@@ -334,6 +336,9 @@ int ana_engine_finish(struct ana_engine *e);
 /* Event clock of file idx -> Unix-epoch ns, interpolating between clock
  * anchors (0 if the file gives no way to know). */
 uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts);
+
+/* The time window holding wall (Unix-epoch ns); widens windows if needed. */
+struct ana_window *ana_window_of(struct ana_engine *e, uint64_t wall);
 
 /* Name of a syscall id. */
 static inline const char *ana_sys_name(const struct ana_engine *e, uint32_t sid)

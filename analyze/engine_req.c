@@ -59,20 +59,23 @@ static struct ana_req *req_new(struct ana_engine *e, struct ana_ev_ctx *c, int m
 
 static void keep_slowest(struct ana_engine *e, const struct ana_req *r)
 {
-	uint32_t min = 0;
+	uint64_t d = r->end_ts - r->start_ts;
+	uint32_t slot;
 
-	if (e->nslowest < e->cap_slowest) {
-		e->slowest[e->nslowest++] = *r;
+	if (e->nslowest == e->cap_slowest && d <= e->slowest_min_ns)
 		return;
-	}
+	slot = e->nslowest < e->cap_slowest ? e->nslowest++ : e->slowest_min;
+	e->slowest[slot] = *r;
+	if (e->nslowest < e->cap_slowest)
+		return;
+	e->slowest_min = 0;
 	for (uint32_t i = 1; i < e->nslowest; i++) {
 		if (e->slowest[i].end_ts - e->slowest[i].start_ts <
-		    e->slowest[min].end_ts - e->slowest[min].start_ts)
-			min = i;
+		    e->slowest[e->slowest_min].end_ts - e->slowest[e->slowest_min].start_ts)
+			e->slowest_min = i;
 	}
-	if (r->end_ts - r->start_ts >
-	    e->slowest[min].end_ts - e->slowest[min].start_ts)
-		e->slowest[min] = *r;
+	e->slowest_min_ns = e->slowest[e->slowest_min].end_ts -
+			    e->slowest[e->slowest_min].start_ts;
 }
 
 void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
@@ -92,9 +95,8 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 	for (int i = 0; i < SC__COUNT; i++)
 		e->req_cat_ns[i] += r->cat_ns[i];
 	wall = (uint64_t)((int64_t)r->end_ts + e->files[r->file].wall_off);
-	if (e->win_base_set && wall >= e->win_base)
-		e->win[(wall - e->win_base) / e->win_width < ANA_MAX_WINDOWS ?
-		       (wall - e->win_base) / e->win_width : ANA_MAX_WINDOWS - 1].requests++;
+	if (e->win_base_set)
+		ana_window_of(e, wall)->requests++;
 	keep_slowest(e, r);
 	if (e->sql)
 		ana_sqlsink_request(e, r);
