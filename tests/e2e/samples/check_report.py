@@ -4,8 +4,10 @@
 usage: check_report.py REPORT.json LOADGEN.json STATS.json [fault=on|off ...]
        check_report.py REPORT.json ANSWER.json [fault=on|off ...]
 ANSWER.json is {"loadgen": LOADGEN, "server": STATS} (samples/serving.answer.json
-for the bundled trace). faults: fsync, small_reads, futex, downstream. Also always: the rebuilt
-request count is within 1% of the requests loadgen got answers to.
+for the bundled trace). faults: fsync, small_reads, futex, downstream.
+Always checked: the rebuilt request count is within 1% of the requests
+loadgen got answers to, and server-side request percentiles are never above
+loadgen's.
 Prints one line per check on stderr; exit 1 if any failed.
 """
 import json
@@ -89,6 +91,19 @@ def check_count(rep, lg):
           % (got, want, 0.01 * want))
 
 
+def check_latency(rep, lg):
+    """Server-side request time is inside the client's, so its percentiles are
+    never above the client's (up to the histogram's 0.4% and 0.1 ms of
+    clock and scheduling slack). No lower bound: on a loaded machine the
+    client's time also holds waits for a CPU that the server never sees."""
+    req, lat = rep.get("requests") or {}, lg["latency_ns"]
+    for q in ("p50", "p90", "p99", "max"):
+        got, want = req.get(q + "_ns"), lat[q]
+        ok = isinstance(got, int) and got <= want * 1.01 + 100000
+        check(ok, "server-side %s within the client's" % q,
+              "server %s us, client %s us" % (got and got // 1000, want // 1000))
+
+
 def check_fsync(rep, st, on):
     hot = [h for h in rep.get("hotspots") or [] if "fsync" in text_of(h)]
     sug = [s for s in suggestions(rep) if "fsync" in s.lower()]
@@ -159,6 +174,7 @@ def main(argv):
         st, rest = json.load(open(argv[3])), argv[4:]
     want = dict(a.split("=", 1) for a in rest)
     check_count(rep, lg)
+    check_latency(rep, lg)
     if "fsync" in want:
         check_fsync(rep, st, want["fsync"] == "on")
     if "small_reads" in want:
