@@ -466,7 +466,7 @@ static int publish(const struct copy *c)
 
 static int open_files(struct copy *c, const uint8_t *key, size_t klen)
 {
-	struct ebt_writer_opts wo = { .inline_io = true };
+	struct ebt_writer_opts wo = { .inline_io = true, .pool_chunks = 2 };
 	struct stat st;
 	int err;
 

@@ -176,6 +176,16 @@ static int whole(struct ana_redactor *r, struct ebt_str *dst, const char *prefix
 	return err ? err : close_str(r);
 }
 
+/* Tokens made a string longer than the format allows (EBT_MAX_STRING): the
+ * whole original becomes one token instead. */
+static int as_whole(struct ana_redactor *r, struct ebt_str *dst, struct ebt_str src,
+		    const char *prefix)
+{
+	r->len = r->fix[r->nfix].off;	/* drop the string that did not fit */
+	*dst = src;
+	return whole(r, dst, prefix);
+}
+
 /* Each word (bytes between separators) becomes a token; separators and empty
  * words stay, so the number of arguments is kept. */
 static int words(struct ana_redactor *r, struct ebt_str *dst, const char *seps, size_t nseps)
@@ -198,7 +208,8 @@ static int words(struct ana_redactor *r, struct ebt_str *dst, const char *seps, 
 			err = put(r, src.p + i, 1);
 		start = i + 1;
 	}
-	return err ? err : close_str(r);
+	err = err ? err : close_str(r);
+	return err == -EFBIG ? as_whole(r, dst, src, "cmd") : err;
 }
 
 static int address(struct ana_redactor *r, struct ebt_str *dst, const char *prefix)
@@ -293,7 +304,8 @@ static int kept(struct ana_redactor *r, struct ebt_str *dst)
 		start = i;
 	}
 	err = err ? err : put(r, src.p + start, src.len - start);
-	return err ? err : close_str(r);
+	err = err ? err : close_str(r);
+	return err == -EFBIG ? as_whole(r, dst, src, "host") : err;
 }
 
 static int pick(struct ana_redactor *r, struct ebt_str *dst, uint32_t cats, const char *prefix)

@@ -333,3 +333,22 @@ Test(redact_rules, string_with_nul_and_high_bytes)
 		 d[4], d[5]);
 	str_is(&out.task.comm, want);
 }
+
+Test(redact_rules, too_long_after_tokens_becomes_one_token)
+{
+	struct ebt_record in = { .kind = EBT_REC_TASK }, out;
+	size_t n = EBT_MAX_STRING;
+	char *cmd = malloc(n), want[96];
+
+	cr_assert_not_null(cmd);
+	for (size_t i = 0; i < n; i++)
+		cmd[i] = i % 2 ? 0 : 'a';	/* 32768 one-letter words */
+	in.task.cmdline = (struct ebt_str){ cmd, (uint32_t)n };
+	in.task.comm = ebt_str_c("c");
+	cr_assert_eq(ana_redactor_record(red, &in, &out), 0);
+	cr_assert(matches(&out.task.cmdline, "^cmd:[0-9a-f]{12}$"));
+	str_is(&out.task.comm, tok("comm", "c"));
+	cr_assert_gt(ana_redactor_token(red, "cmd", cmd, n, want, sizeof(want)), 0);
+	str_is(&out.task.cmdline, want);
+	free(cmd);
+}
