@@ -23,4 +23,7 @@ want "footer 1" got.txt
 awk '$1=="rw_read"{print "sysfd read", $2, $3}' own.txt >fds.txt
 [ "$(wc -l <fds.txt)" = 4 ] || die "helper reported $(wc -l <fds.txt) pipes"
 while read -r line; do want "$line" got.txt; done <fds.txt
+"$BIN/ebpf-analyze" t.ebt --report json >t.json || die "ebpf-analyze failed"
+got=$(json t.json "[(p['threads'], p['comm']) for p in j['processes'] if p['pid'] == $hp][0]")
+[ "$got" = "(5, 'sysloop')" ] || die "ebpf-analyze sees $got, want (5, 'sysloop')"
 echo ok

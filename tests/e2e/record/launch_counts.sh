@@ -16,4 +16,13 @@ want "task exec 1" got.txt
 want "task exit 1" got.txt
 want "pids 1" got.txt
 [ "$(stat -c %a t.ebt)" = 600 ] || die "trace mode $(stat -c %a t.ebt), want 600"
+# the analyzer sees the same counts and knows the pipes
+[ -x "$BIN/ebpf-analyze" ] || die "ebpf-analyze not built"
+"$BIN/ebpf-analyze" t.ebt --report json >t.json || die "ebpf-analyze failed"
+got=$(json t.json "[s['count'] for s in j['syscalls'] if s['name'] == 'getppid'][0]")
+[ "$got" = 5000 ] || die "ebpf-analyze counts $got getppid, want 5000"
+[ "$(json t.json "j['trace']['lost_events']")" = 0 ] || die "ebpf-analyze reports loss"
+rfd=$(awk '$1=="rw_read"{print $2}' own.txt)
+got=$(json t.json "[(f['kind'], f['reads']) for f in j['fds'] if f['fd'] == $rfd][0]")
+[ "$got" = "('pipe', 300)" ] || die "ebpf-analyze fd $rfd: $got, want ('pipe', 300)"
 echo ok

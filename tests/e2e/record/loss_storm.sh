@@ -13,4 +13,8 @@ other=$(awk '$1=="sys" && $2!="getppid"' got.txt)
 [ "${lost:-0}" -gt 0 ] || die "no loss recorded with a 4K buffer (recorded ${rec:-0})"
 grep -q "^rec loss source=1" got.txt || die "no ring-buffer LOSS record"
 [ $((rec + lost)) = "$made" ] || die "recorded $rec + lost $lost != made $made"
+[ -x "$BIN/ebpf-analyze" ] || die "ebpf-analyze not built"
+"$BIN/ebpf-analyze" t.ebt --report json >t.json || die "ebpf-analyze failed"
+alost=$(json t.json "j['trace']['lost_events']")
+[ "$alost" = "$lost" ] || die "ebpf-analyze reports $alost lost, the trace holds $lost"
 echo ok
