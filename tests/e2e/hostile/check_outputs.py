@@ -1,0 +1,407 @@
+# SPDX-License-Identifier: MIT
+"""Checks ebpf-analyze outputs of a hostile trace with real parsers.
+
+  check_outputs.py json FILE [--manifest M] [--min-strings N]
+  check_outputs.py csv FILE_OR_DIR [--manifest M] [--min-strings N]
+  check_outputs.py sqlite DB [--manifest M] [--json REPORT] [--min-strings N]
+  check_outputs.py text FILE [--manifest M] [--md]
+
+Structure first (strict JSON, RFC 4180 CSV with equal row widths, SQLite
+integrity and schema, text without control characters or forged lines, Markdown
+tables whose rows keep their cell count), then, given the generator's
+manifest, that the planted strings are present as data: decoded values equal
+the originals up to the documented replacements (invalid UTF-8 -> U+FFFD, a
+CSV formula prefix gets a leading quote, text shows control characters as
+visible escapes) and truncation of long names (a kept prefix, maybe ending
+in an ellipsis). Prints one line per problem; exit 1 if any.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sqlite3
+import sys
+
+FFFD = "\ufffd"
+ELLIPSES = ("\u2026", "...")
+MIN_PREFIX = 32          # a truncated value must keep at least this much
+FORMULA = "=+-@\t\r"
+NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+# Bidi controls and line/paragraph separators: never raw in text outputs.
+BAD_TEXT_CP = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {
+    0x200E, 0x200F, 0x061C}
+problems = []
+
+
+def problem(msg):
+    problems.append(msg)
+    print("FAIL " + msg)
+
+
+def note(msg):
+    print("note " + msg)
+
+
+def load_manifest(path):
+    if not path:
+        return []
+    with open(path) as f:
+        return [bytes.fromhex(s["hex"]) for s in json.load(f)["strings"]]
+
+
+def collapse(s):
+    return re.sub(FFFD + "+", FFFD, s)
+
+
+def decoded(b):
+    """What a JSON/CSV/SQLite consumer should see for original bytes b."""
+    return collapse(b.decode("utf-8", "replace"))
+
+
+def strip_trunc(v):
+    for e in ELLIPSES:
+        if v.endswith(e):
+            v = v[: -len(e)]
+            break
+    return v.rstrip(FFFD)
+
+
+def matches(expected, value):
+    """value holds expected, or is a long enough kept prefix of it."""
+    value = collapse(value)
+    if expected in value:
+        return True
+    kept = strip_trunc(value)
+    return len(kept) >= min(MIN_PREFIX, len(expected)) and expected.startswith(kept) \
+        and len(kept) > 0
+
+
+def check_presence(strings, values, what, min_strings, expect=None):
+    """Each planted string must appear among values, in the form expect(bytes)
+    gives (default: decoded()). A string with a NUL may be cut at the NUL
+    (C strings): accepted with a note."""
+    expect = expect or decoded
+    values = [collapse(v) for v in values]
+    found = 0
+    for i, b in enumerate(strings):
+        want = collapse(expect(b))
+        ok = any(matches(want, v) for v in values)
+        if not ok and b"\x00" in b:
+            cut = collapse(expect(b.split(b"\x00")[0]))
+            if any(v.startswith(cut) for v in values):
+                note("%s: string %d shown cut at its first NUL byte (%r)" % (what, i, cut))
+                ok = True
+        if ok:
+            found += 1
+        elif i < min_strings:
+            problem("%s: planted string %d (%r) not found intact" % (what, i, want[:60]))
+    print("%s: %d of %d planted strings found intact" % (what, found, len(strings)))
+
+
+# ---------------------------------------------------------------- JSON
+
+def no_dupes(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        problem("json: duplicate key in object: %r" % keys)
+    return dict(pairs)
+
+
+def bad_constant(c):
+    problem("json: non-standard constant %s" % c)
+    return None
+
+
+def walk_strings(o, out):
+    if isinstance(o, str):
+        out.append(o)
+    elif isinstance(o, dict):
+        for k, v in o.items():
+            out.append(k)
+            walk_strings(v, out)
+    elif isinstance(o, list):
+        for v in o:
+            walk_strings(v, out)
+
+
+def check_json(path, strings, min_strings):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        problem("json: not valid UTF-8: %s" % e)
+        return None
+    try:
+        j = json.loads(text, strict=True, object_pairs_hook=no_dupes,
+                       parse_constant=bad_constant)
+    except ValueError as e:
+        problem("json: does not parse: %s" % e)
+        return None
+    for key in ("trace", "syscalls", "categories", "requests", "hotspots",
+                "outliers", "patterns", "suggestions"):
+        if key not in j:
+            problem("json: top-level key %r missing" % key)
+    for s in j.get("syscalls", []):
+        for k in ("name", "category", "count", "errors", "total_ns", "p50_ns",
+                  "p99_ns", "max_ns"):
+            if k not in s:
+                problem("json: syscalls entry lacks %r" % k)
+    values = []
+    walk_strings(j, values)
+    if strings:
+        check_presence(strings, values, "json", min_strings)
+    return j
+
+
+# ---------------------------------------------------------------- CSV
+
+def check_csv_file(path, values):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        problem("csv %s: not valid UTF-8: %s" % (path, e))
+        return
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    if not rows:
+        problem("csv %s: empty (no header)" % path)
+        return
+    width = len(rows[0])
+    for n, row in enumerate(rows[1:], 2):
+        if len(row) != width:
+            problem("csv %s: row %d has %d cells, header has %d" % (path, n, len(row), width))
+        for cell in row:
+            if cell[:1] and cell[0] in FORMULA and not NUMBER.match(cell):
+                problem("csv %s: row %d: cell starts a formula: %r" % (path, n, cell[:40]))
+            values.append(cell)
+
+
+def unformula(b):
+    s = decoded(b)
+    return "'" + s if s[:1] and s[0] in FORMULA else s
+
+
+def check_csv(path, strings, min_strings):
+    values = []
+    files = [os.path.join(path, f) for f in sorted(os.listdir(path))
+             if f.endswith(".csv")] if os.path.isdir(path) else [path]
+    if not files:
+        problem("csv: no .csv file in %s" % path)
+    for f in files:
+        check_csv_file(f, values)
+    if strings:
+        check_presence(strings, values, "csv", min_strings, expect=unformula)
+
+
+# ---------------------------------------------------------------- SQLite
+
+SQL_TABLES = ("events", "syscall_stats", "requests", "processes", "threads", "fds",
+              "hotspots", "outliers", "trace_info")
+
+
+def check_sqlite(path, strings, min_strings, report):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    db.text_factory = bytes
+    ok = db.execute("PRAGMA integrity_check").fetchone()[0]
+    if ok != b"ok":
+        problem("sqlite: integrity_check: %r" % ok)
+    names = {r[0].decode() for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    for t in SQL_TABLES:
+        if t not in names:
+            problem("sqlite: table %s missing (schema damaged?)" % t)
+    for t in names:
+        if "drop" in t.lower() or ";" in t or "'" in t:
+            problem("sqlite: suspicious object name %r" % t)
+    values = []
+    for t in sorted(names & set(SQL_TABLES) | {"peers"} & names):
+        cur = db.execute('SELECT * FROM "%s"' % t)
+        for row in cur:
+            for v in row:
+                if isinstance(v, bytes):
+                    values.append(v)
+    if report is not None and "events" in names:
+        n = db.execute("SELECT count(*) FROM events").fetchone()[0]
+        want = report["trace"].get("events_analyzed", report["trace"].get("events"))
+        if n != want:
+            problem("sqlite: %d events rows, the JSON report analysed %s" % (n, want))
+    if strings:
+        # TEXT may hold the bytes as given or with U+FFFD replacements.
+        texts = [v.decode("utf-8", "replace") for v in values]
+        check_presence(strings, texts, "sqlite", min_strings)
+    db.close()
+
+
+# ---------------------------------------------------------------- text, md
+
+def text_escape(b):
+    """Model of ana_esc_text(): the visible form of original bytes b."""
+    out, i = [], 0
+    while i < len(b):
+        n, cp = utf8_one(b, i)
+        if n == 0:
+            out.append("\\x%02x" % b[i])
+            i += 1
+            continue
+        ch = chr(cp)
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch in "\n\t\r":
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
+        elif cp < 0x20 or cp == 0x7F:
+            out.append("\\x%02x" % cp)
+        elif 0x80 <= cp < 0xA0 or cp in BAD_TEXT_CP:
+            out.append("\\u{%04x}" % cp)
+        else:
+            out.append(ch)
+        i += n
+    return "".join(out)
+
+
+def md_visible(b):
+    """Model of ana_esc_md() after Markdown unescaping: control characters
+    and invalid bytes as \\xNN, bidi controls as \\u{NNNN}."""
+    out, i = [], 0
+    while i < len(b):
+        n, cp = utf8_one(b, i)
+        if n == 0 or cp < 0x20 or cp == 0x7F or 0x80 <= cp < 0xA0:
+            out.append("\\x%02x" % cp)
+        elif cp in BAD_TEXT_CP:
+            out.append("\\u{%04x}" % cp)
+        else:
+            out.append(chr(cp))
+        i += n or 1
+    return "".join(out)
+
+
+def utf8_one(b, i):
+    for n in (1, 2, 3, 4):
+        try:
+            s = b[i:i + n].decode("utf-8")
+            if len(s) == 1:
+                return n, ord(s)
+        except UnicodeDecodeError:
+            pass
+    return 0, b[i]
+
+
+def check_text_common(path, what):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        problem("%s: not valid UTF-8: %s" % (what, e))
+        text = raw.decode("utf-8", "replace")
+    for n, line in enumerate(text.split("\n"), 1):
+        for ch in line:
+            cp = ord(ch)
+            if cp < 0x20 or cp == 0x7F or 0x80 <= cp < 0xA0 or cp in BAD_TEXT_CP \
+                    or cp in (0x2028, 0x2029):
+                problem("%s: line %d holds raw control character U+%04X" % (what, n, cp))
+                break
+        if re.match(r"^\s*(FORGED|# HELP forged)", line):
+            problem("%s: line %d is forged by trace content: %r" % (what, n, line[:60]))
+    return text
+
+
+def md_cells(line):
+    """Splits a Markdown table row at unescaped pipes."""
+    cells, cur, i = [], [], 0
+    while i < len(line):
+        c = line[i]
+        if c == "\\" and i + 1 < len(line):
+            cur.append(line[i:i + 2])
+            i += 2
+            continue
+        if c == "|":
+            cells.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    cells.append("".join(cur))
+    return cells
+
+
+def check_md_tables(text):
+    width = None
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.startswith("|"):
+            width = None
+            continue
+        cells = md_cells(line)
+        if width is None:
+            width = len(cells)
+        elif len(cells) != width:
+            problem("md: line %d has %d cells, its table %d" % (n, len(cells), width))
+        for c in cells:
+            if re.search(r"(?<!\\)`", c):
+                problem("md: line %d: unescaped backtick in a cell" % n)
+            if re.search(r"<(script|img|b)\b", c):
+                problem("md: line %d: raw HTML tag in a cell" % n)
+
+
+def md_unescape(s):
+    """CommonMark: a backslash escapes ASCII punctuation only."""
+    s = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", s)
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def check_text(path, strings, md, min_strings):
+    what = "md" if md else "text"
+    text = check_text_common(path, what)
+    if md:
+        check_md_tables(text)
+    if not strings:
+        return
+    if md:
+        values = [md_unescape(c.strip()) for line in text.split("\n")
+                  if line.startswith("|") for c in md_cells(line)]
+        values += [md_unescape(line) for line in text.split("\n")]
+        check_presence(strings, values, what, min_strings, expect=md_visible)
+        return
+    # Text columns are cut to fit 80 columns: look for the visible form's
+    # first 8 characters (or all of a shorter string).
+    found = 0
+    for i, b in enumerate(strings):
+        want = text_escape(b)[:8]
+        if want and want in text:
+            found += 1
+        elif b"\x00" in b and text_escape(b.split(b"\x00")[0])[:8] in text:
+            note("text: string %d shown cut at its first NUL byte" % i)
+            found += 1
+        elif i < min_strings:
+            problem("text: planted string %d not found as %r" % (i, want))
+    print("text: %d of %d planted strings found in visible form" % (found, len(strings)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kind", choices=("json", "csv", "sqlite", "text"))
+    ap.add_argument("path")
+    ap.add_argument("--manifest")
+    ap.add_argument("--json", help="JSON report of the same trace (sqlite)")
+    ap.add_argument("--md", action="store_true")
+    ap.add_argument("--min-strings", type=int, default=10 ** 6,
+                    help="only the first N planted strings must be found")
+    a = ap.parse_args()
+    strings = load_manifest(a.manifest)
+    if a.kind == "json":
+        check_json(a.path, strings, a.min_strings)
+    elif a.kind == "csv":
+        check_csv(a.path, strings, a.min_strings)
+    elif a.kind == "sqlite":
+        report = None
+        if a.json:
+            with open(a.json) as f:
+                report = json.load(f)
+        check_sqlite(a.path, strings, a.min_strings, report)
+    else:
+        check_text(a.path, strings, a.md, a.min_strings)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
