@@ -302,7 +302,7 @@ static void t_windows(struct cw *w, const struct ana_engine *e)
 	char b[48];
 
 	head(w, "start,width_ns,count,errors,total_ns,p50_ns,p99_ns,max_ns,idle_ns,"
-	     "in_request_ns,requests");
+	     "in_request_ns,requests,lossy");
 	for (uint32_t i = 0; i < e->nwin; i++) {
 		const struct ana_window *x = &e->win[i];
 
@@ -317,6 +317,7 @@ static void t_windows(struct cw *w, const struct ana_engine *e)
 		u_(w, x->idle_ns);
 		u_(w, x->req_ns);
 		u_(w, x->requests);
+		u_(w, ana_window_lossy(e, i));
 		eol(w);
 	}
 }

@@ -69,6 +69,20 @@ uint64_t ana_peer_total_ns(const struct ana_engine *e)
 	return t;
 }
 
+bool ana_window_lossy(const struct ana_engine *e, uint32_t i)
+{
+	uint64_t lo = e->win_base + i * e->win_width, hi = lo + e->win_width;
+
+	for (uint32_t k = 0; k < e->nloss; k++) {
+		const struct ana_loss_win *l = &e->loss[k];
+
+		if (ana_engine_wall(e, l->file, l->start) < hi &&
+		    ana_engine_wall(e, l->file, l->end) >= lo)
+			return true;
+	}
+	return false;
+}
+
 static void procs(struct ana_jw *w, const struct ana_engine *e)
 {
 	uint32_t n = e->nproc_order < e->opts->top ? e->nproc_order : e->opts->top;
@@ -206,6 +220,7 @@ static void windows(struct ana_jw *w, const struct ana_engine *e)
 		ana_jw_u64(w, "idle_ns", x->idle_ns);
 		ana_jw_u64(w, "in_request_ns", x->req_ns);
 		ana_jw_u64(w, "requests", x->requests);
+		ana_jw_bool(w, "lossy", ana_window_lossy(e, i));
 		ana_jw_end_obj(w);
 	}
 	ana_jw_end_arr(w);

@@ -18,6 +18,8 @@ double ana_share(uint64_t part, uint64_t whole);
 const char *ana_method_summary(const struct ana_engine *e, char *buf, size_t len);
 const char *ana_loss_source_name(uint32_t source);
 uint64_t ana_peer_total_ns(const struct ana_engine *e);
+/* Whether window i overlaps a loss window of any file. */
+bool ana_window_lossy(const struct ana_engine *e, uint32_t i);
 
 /* processes, threads, fds, peers, loss, windows. */
 void ana_report_json_entities(struct ana_jw *w, const struct ana_engine *e);

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "analyze/report_util.h"
 #include "tests/unit/analyze/util.h"
 
 static void within_bound(uint64_t got, uint64_t want)
@@ -121,6 +122,8 @@ Test(analyze_requests, loss_windows_mark_requests)
 	cr_assert(c.e->req_lossy > 0 && c.e->req_lossy < c.e->req_count);
 	cr_assert_eq(c.e->nloss, 1);
 	cr_assert_eq(c.e->lost_total, 42);
+	cr_assert(ana_window_lossy(c.e, 0), "the first window overlaps the loss");
+
 	tctx_done(&c);
 }
 

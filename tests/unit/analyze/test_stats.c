@@ -105,3 +105,23 @@ Test(analyze_stats, windows_cover_every_event)
 	cr_assert_eq(n, c.truth.events);
 	tctx_done(&c);
 }
+
+static void since_10ms(struct ana_opts *o)
+{
+	ana_parse_time_bound("+10ms", &o->since);
+	ana_parse_time_bound("+20ms", &o->until);
+}
+
+Test(analyze_stats, time_bounds_cut_the_trace)
+{
+	struct gen_opts g = { .kind = GEN_RANDOM, .events = 20000, .threads = 2, .seed = 5 };
+	struct tctx c;
+	const struct ana_file *f;
+
+	tctx_run(&c, &g, since_10ms);
+	f = &c.e->files[0];
+	cr_assert(c.e->kept > 0 && c.e->kept < c.e->events);
+	cr_assert_eq(f->until_ts - f->since_ts, 10000000ull);
+	cr_assert(f->since_ts >= f->ts_first + 10000000ull);
+	tctx_done(&c);
+}
