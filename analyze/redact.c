@@ -210,7 +210,7 @@ int ana_redact_opts_parse(struct ana_redact_opts *o, int argc, char **argv, char
 
 	opterr = 0;
 	optind = 0;	/* GNU: full re-initialisation (tests parse many times) */
-	while ((c = getopt_long(argc, argv, "+k:w:fqh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:w:fqh", long_opts, NULL)) != -1) {
 		if (c == 'h')
 			return 1;
 		if (c == '?' || c == ':')

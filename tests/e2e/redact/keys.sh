@@ -6,6 +6,8 @@
 "$O/tests/ana-gentrace" evloop 500 t.ebt >/dev/null || die "gen"
 $RED -q --key "$KEY" t.ebt a.ebt && $RED -q --key "$KEY" t.ebt b.ebt || die "redact"
 cmp -s a.ebt b.ebt || die "same key, different output"
+$RED t.ebt b2.ebt -q --key "$KEY" || die "options after the files"
+cmp -s a.ebt b2.ebt || die "options after the files: different output"
 $RED -q --save-key k.hex t.ebt c.ebt || die "save-key"
 [ "$(stat -c %a k.hex)" = 600 ] || die "key file mode $(stat -c %a k.hex)"
 grep -qx '[0-9a-f]\{64\}' k.hex || die "key file: $(cat k.hex)"

@@ -14,7 +14,6 @@ c = socket.socket(); c.connect(s.getsockname())
 a, _ = s.accept(); c.send(b"hi"); a.recv(2)
 PY
 "$BIN/ebpf-record" -q -o t.ebt -- python3 app.py "$secret" || die "recorder failed"
-grep -q "$secret" t.ebt 2>/dev/null
 python3 - "$secret" <<'PY' || die "the planted name is not in the recording"
 import subprocess, sys, os
 raw = subprocess.run([os.environ["O"] + "/tests/ebt-payloads", "t.ebt"],
