@@ -43,12 +43,27 @@ static void check_kernel(struct check_ctx *c)
 	       "use a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distributions are)");
 }
 
-static void check_privileges(struct check_ctx *c)
+static int check_privileges(struct check_ctx *c)
 {
 	int err = rec_bpf_privileged(c->buf, sizeof(c->buf));
 
 	report(c, !err, "privileges for bpf()", err ? c->buf :
-	       "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON", c->buf);
+	       "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON", REC_PRIV_HINT);
+	return err;
+}
+
+/* Without the privileges every BPF probe fails the same way: say so once. */
+static void skip_bpf_checks(struct check_ctx *c)
+{
+	static const char *const rows[] = {
+		"bpf() raw tracepoint programs", "BPF ring buffer", "BPF task storage",
+		"raw tracepoint attach", "recorder programs load+attach",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		printf("%-4s %-30s %s\n", "skip", rows[i], "needs the privileges above");
+	c->failed++;
 }
 
 static void check_probe(struct check_ctx *c, int ret, const char *what, const char *fix)
@@ -116,15 +131,19 @@ int rec_check_main(int argc, char **argv)
 	}
 	rec_bpf_log_init(0);
 	check_kernel(&c);
-	check_privileges(&c);
+	if (check_privileges(&c)) {
+		skip_bpf_checks(&c);
+		goto out;
+	}
 	check_probe(&c, libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL),
 		    "bpf() raw tracepoint programs", "grant CAP_BPF+CAP_PERFMON or run as root; "
 		    "check kernel.unprivileged_bpf_disabled and LSM policy");
 	check_probe(&c, libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL),
-		    "BPF ring buffer", "needs Linux 5.8 or later");
+		    "BPF ring buffer", "needs Linux 5.8 or later (CONFIG_BPF_SYSCALL)");
 	check_probe(&c, libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL),
 		    "BPF task storage", "needs Linux 5.11 or later");
 	check_recorder(&c);
+out:
 	printf("%s\n", c.failed ? "some checks failed" : "all checks passed");
 	return c.failed ? REC_EXIT_FAIL : REC_EXIT_OK;
 }

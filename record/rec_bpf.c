@@ -53,9 +53,7 @@ int rec_bpf_privileged(char *why, size_t len)
 		return 0;
 	if (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON))
 		return 0;
-	snprintf(why, len, "missing %s%s%s: run as root or grant CAP_BPF and CAP_PERFMON "
-		 "(CAP_SYS_ADMIN on kernels before 5.8)",
-		 has_cap(data, CAP_BPF) ? "" : "CAP_BPF",
+	snprintf(why, len, "missing %s%s%s", has_cap(data, CAP_BPF) ? "" : "CAP_BPF",
 		 !has_cap(data, CAP_BPF) && !has_cap(data, CAP_PERFMON) ? " and " : "",
 		 has_cap(data, CAP_PERFMON) ? "" : "CAP_PERFMON");
 	return -EPERM;

@@ -102,7 +102,9 @@ void rec_task_record(const struct rec_task_info *ti, uint32_t kind, uint64_t ts_
 const char *rec_bpf_strerror(int err, char *buf, size_t len);
 
 /* 0 when this process may use bpf() for tracing; -EPERM after naming the
- * missing capabilities in why (size len). */
+ * missing capabilities in why (size len): "missing CAP_BPF and CAP_PERFMON". */
+#define REC_PRIV_HINT "run as root, or grant CAP_BPF and CAP_PERFMON " \
+	"(CAP_SYS_ADMIN on kernels before 5.8)"
 int rec_bpf_privileged(char *why, size_t len);
 
 /* Routes libbpf's log to ours (debug level unless verbose > 1). */

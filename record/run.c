@@ -122,7 +122,7 @@ static int setup(struct rec_session *s)
 
 	err = rec_bpf_privileged(why, sizeof(why));
 	if (err) {
-		log_error("not allowed to use eBPF: %s", why);
+		log_error("not allowed to use eBPF: %s; %s", why, REC_PRIV_HINT);
 		return err;
 	}
 	err = check_targets(s);
