@@ -366,6 +366,13 @@ static int file_info(struct ana_redactor *r, struct ebt_kv *kv)
 	static const char *const host_keys[] = { "hostname", "nodename", "fqdn", "domainname",
 						 "host", NULL };
 	static const char *const id_keys[] = { "boot_id", "machine_id", NULL };
+	/* machine-readable facts (docs/FORMAT.md §6.2): never names, and a host
+	 * name that happens to be a substring must not change them */
+	static const char *const fact_keys[] = {
+		"abi", "arch", "clock", "event_abi", "sample_every", "min_duration_ns",
+		"syscall_filter", "buffer_bytes", "follow_children", "started_realtime_ns",
+		"nr_cpus", "page_size", "recorder_version", NULL,
+	};
 	char key_id[96];
 	int err;
 
@@ -388,6 +395,8 @@ static int file_info(struct ana_redactor *r, struct ebt_kv *kv)
 	}
 	if (str_eq(&kv->key, "redacted"))
 		return widen_redacted(r, &kv->value);
+	if (in_list(&kv->key, fact_keys))
+		return 0;
 	if (str_eq(&kv->key, "redact_key_id")) {
 		err = ana_redactor_key_id(r, key_id, sizeof(key_id));
 		err = err < 0 ? err : open_str(r, &kv->value);
@@ -446,11 +455,9 @@ int ana_redactor_record(struct ana_redactor *r, const struct ebt_record *in,
 	case EBT_REC_SYMBOL:
 		err = pick(r, &out->sym.object, ANA_RED_PATHS, "path");
 		err = err ? err : kept(r, &out->sym.name);
-		err = err ? err : kept(r, &out->sym.build_id);
 		break;
 	case EBT_REC_MAP:
 		err = pick(r, &out->map.path, ANA_RED_PATHS, "path");
-		err = err ? err : kept(r, &out->map.build_id);
 		break;
 	default:		/* SYSCALL names, numbers only otherwise */
 		break;

@@ -312,3 +312,32 @@ Test(redact_file, saved_key_gives_the_same_tokens)
 	free(out2);
 	free(out3);
 }
+
+Test(redact_file, truncated_inputs_give_data_or_an_error)
+{
+	char *cut = red_path(dir, "cut.ebt"), *dst = red_path(dir, "dst.ebt"), cmd[768];
+	struct stat st;
+	int ok = 0;
+
+	cr_assert_eq(stat(in, &st), 0);
+	for (off_t at = 0; at < st.st_size; at += st.st_size / 37 + 1) {
+		snprintf(cmd, sizeof(cmd), "head -c %lld '%s' >'%s'", (long long)at, in, cut);
+		cr_assert_eq(system(cmd), 0);
+		int err = red_redact(cut, dst, ANA_RED_ALL, true);
+
+		if (!err) {
+			struct ebt_reader *r;
+
+			ok++;
+			cr_assert_eq(ebt_reader_open(dst, NULL, &r), 0, "output of a cut at %lld",
+				     (long long)at);
+			ebt_reader_close(r);
+		} else {
+			cr_assert(err == -EBADMSG || err == -ENOTSUP, "cut at %lld: %d",
+				  (long long)at, err);
+		}
+	}
+	cr_assert_gt(ok, 30, "most cuts keep a readable head");
+	free(cut);
+	free(dst);
+}

@@ -352,3 +352,18 @@ Test(redact_rules, too_long_after_tokens_becomes_one_token)
 	str_is(&out.task.cmdline, want);
 	free(cmd);
 }
+
+Test(redact_rules, host_name_never_rewrites_format_facts)
+{
+	struct ebt_record out;
+	char want[96];
+
+	info("hostname", "boottime", &out);
+	info("clock", "boottime", &out);
+	str_is(&out.kv.value, "boottime");
+	info("syscall_filter", "read,boottime", &out);
+	str_is(&out.kv.value, "read,boottime");
+	info("os_release", "boottime OS", &out);
+	snprintf(want, sizeof(want), "%s OS", tok("host", "boottime"));
+	str_is(&out.kv.value, want);
+}
