@@ -9,5 +9,6 @@ n=$(awk '$1=="sys" && $2=="getppid"{print $3}' s.txt)
 "$R" -q --min-duration-us 100000 -o m.ebt -- sleep 0.3 || die "min-duration run"
 "$H/ebt-count" m.ebt >m.txt || die "trace unreadable"
 want "events 1" m.txt
-grep -Eqx "sys (clock_)?nanosleep 1" m.txt || { cat m.txt >&2; die "the slow syscall is not the sleep"; }
+grep -Eqx "sys (clock_)?nanosleep 1" m.txt ||
+	{ cat m.txt >&2; die "the slow syscall is not the sleep"; }
 echo ok
