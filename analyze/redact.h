@@ -159,15 +159,22 @@ struct ana_redact_stats {
  * Streams o->input into o->output through a redactor of key. The output
  * keeps the input's header facts (clock, uuid, creation time), every event
  * bit for bit and each chunk's grouping; it gets FILE_INFO "redacted" and
- * "redact_key_id". On failure the partial output is removed. 0, or -errno:
- * -EEXIST (output exists, no force), -EINVAL (output is the input),
- * -EBADMSG/-ENOTSUP (input, see the message logged), -EIO, -ENOMEM.
+ * "redact_key_id". It is written beside the output and renamed over it when
+ * complete (so output == input works, with force). On failure nothing is
+ * left. 0, or -errno: -EEXIST (output exists, no force), -ENOENT/-EACCES
+ * (input), -EBADMSG/-ENOTSUP (input, see the message logged), -EIO,
+ * -ENOMEM, -EINVAL (key length).
  */
 int ana_redact_file(const struct ana_redact_opts *o, const uint8_t *key, size_t klen,
 		    struct ana_redact_stats *stats);
 
-/* The verb: parse argv, get the key, run, exit status 0 ok, 1 failure,
- * 2 usage error. */
+/*
+ * The verb: parse argv, get the key, run; returns the exit status (0 ok,
+ * 1 failure, 2 usage error). argv[0] is the verb itself, so main() calls
+ * ana_redact_main(argc - 1, argv + 1) for `ebpf-analyze redact ...`, after
+ * log_init(). Prints --help to stdout, diagnostics to stderr, a one-line
+ * summary to stdout unless --quiet.
+ */
 int ana_redact_main(int argc, char **argv);
 
 #endif /* ANALYZE_REDACT_H */
