@@ -51,7 +51,7 @@ int ana_engine_new(const struct ana_opts *opts, struct ana_engine **out)
 	return 0;
 }
 
-static void free_map_vals(struct ana_map *m, int kind)
+static void free_map_vals(struct ana_engine *e, struct ana_map *m, int kind)
 {
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
@@ -68,7 +68,7 @@ static void free_map_vals(struct ana_map *m, int kind)
 			free(p->exe);
 			free(p->cmdline);
 		} else {
-			ana_fd_free(m->vals[i]);
+			ana_fd_free(e, m->vals[i]);
 			continue;
 		}
 		free(m->vals[i]);
@@ -112,11 +112,13 @@ void ana_engine_free(struct ana_engine *e)
 		free(f->arch);
 		free(f->recorder);
 	}
-	free_map_vals(&e->threads, 0);
-	free_map_vals(&e->procs, 1);
-	free_map_vals(&e->fds, 2);
-	free_reqs(e->live);
+	free_map_vals(e, &e->threads, 0);
+	free_map_vals(e, &e->procs, 1);
+	free_map_vals(e, &e->fds, 2);
+	for (uint32_t i = 0; i < e->nfiles; i++)
+		free_reqs(e->files[i].live);
 	free_reqs(e->free_reqs);
+	free(e->dying);
 	ana_hist_reset(&e->req_h);
 	for (int i = 0; i < ANA_MAX_WINDOWS; i++)
 		ana_hist_reset(&e->win[i].h);
@@ -309,7 +311,7 @@ static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_eve
 		}
 	}
 	if (f->npend && end >= f->pend[0].ts)
-		ana_fd_apply_pending(f, end);
+		ana_fd_apply_pending(e, f, end);
 }
 
 static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
@@ -324,7 +326,7 @@ static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct
 	if (!f)
 		return NULL;
 	if (f->npend && end >= f->pend[0].ts)
-		ana_fd_apply_pending(f, end);
+		ana_fd_apply_pending(e, f, end);
 	if (!f->first_ts)
 		f->first_ts = ev->enter_ns;
 	f->last_ts = end;
@@ -494,26 +496,29 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		ana_sqlsink_event(e, &c);
 }
 
+/* Exited threads are folded into their process two chunks after their EXIT
+ * record (their last events may follow it): buckets freed, counters kept. */
 static void fold_exited_threads(struct ana_engine *e)
 {
-	for (size_t i = 0; i < e->threads.cap; i++) {
-		struct ana_thread *t = e->threads.vals[i];
-		struct ana_proc *p;
+	size_t keep = 0;
 
-		if (!e->threads.keys[i] || !t->exit_chunk || t->folded ||
-		    t->exit_chunk + 2 > e->chunk_no)
+	for (size_t i = 0; i < e->ndying; i++) {
+		struct ana_thread *t = e->dying[i];
+
+		if (t->exit_chunk + 2 > e->chunk_no) {
+			e->dying[keep++] = t;
 			continue;
+		}
 		ana_req_thread_exit(e, t);
-		p = ana_proc_get(e, t->file, t->pid);
-		if (p)
-			ana_hist_merge(&p->h, &t->h);
-		/* keep count/total/min/max for the listing, drop the buckets */
+		if (t->proc)
+			ana_hist_merge(&t->proc->h, &t->h);
 		for (uint32_t j = 0; j < ANA_HIST_PAGES; j++) {
 			free(t->h.pages[j]);
 			t->h.pages[j] = NULL;
 		}
 		t->folded = true;
 	}
+	e->ndying = keep;
 }
 
 static uint64_t bound_ts(const struct ana_file *f, const struct ana_time_bound *b,

@@ -23,9 +23,10 @@
 #define ANA_TOPK_SYS 8		/* slowest events kept per syscall */
 #define ANA_MAX_WINDOWS 240
 #define ANA_MAX_STR 512		/* names kept from a trace, in bytes */
-#define ANA_MAX_THREADS (1u << 18)
-#define ANA_MAX_PROCS (1u << 18)
-#define ANA_MAX_FDS (1u << 20)
+#define ANA_MAX_THREADS (1u << 16)
+#define ANA_MAX_PROCS (1u << 16)
+#define ANA_MAX_FDS (1u << 18)
+#define ANA_MAX_PEND_TOTAL (1u << 16)
 #define ANA_MAX_PEERS 4096
 #define ANA_MAX_LOSS 4096
 #define ANA_MAX_ANCHORS 65536
@@ -179,6 +180,7 @@ struct ana_window {
 struct ana_loss_win {
 	uint32_t file, source, cpu;
 	uint64_t start, end, count;
+	uint64_t max_end;	/* max end of this and earlier windows of the file */
 };
 
 struct ana_anchor {
@@ -205,6 +207,7 @@ struct ana_file {
 	uint64_t since_ts, until_ts;	/* event-clock filter bounds */
 	bool bounds_set;
 	uint64_t meta_chunks, fd_records;
+	struct ana_req *live, *live_tail;	/* open requests, most recent first */
 };
 
 /* A keyed table: open addressing on uint64 keys, values are pointers. */
@@ -255,7 +258,7 @@ struct ana_engine {
 	uint64_t attributed_count, unattributed_count, idle_count;
 	uint64_t chunk_no;
 	/* requests */
-	struct ana_req *live, *free_reqs;
+	struct ana_req *free_reqs;
 	uint64_t nlive, max_live;
 	int64_t next_req_id;
 	struct ana_hist req_h;
@@ -289,7 +292,10 @@ struct ana_engine {
 	uint32_t nngrams;
 	uint64_t ngram_dropped;
 	/* caps hit */
-	bool cap_warned[4];
+	bool cap_warned[6];
+	struct ana_thread **dying;	/* exited threads not folded yet */
+	size_t ndying, cdying;
+	uint64_t npend;			/* pending fd facts, all fds */
 	/* results (filled by ana_engine_finish) */
 	uint32_t *sys_order;		/* sids sorted by total time */
 	struct ana_hist cat_h[SC__COUNT];
@@ -360,8 +366,8 @@ struct ana_fd *ana_fd_get(struct ana_engine *e, uint32_t file, uint32_t pid, int
 			  bool create);
 void ana_fd_release(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_reset(struct ana_engine *e, struct ana_fd *f);
-void ana_fd_apply_pending(struct ana_fd *f, uint64_t upto);
-void ana_fd_free(struct ana_fd *f);
+void ana_fd_apply_pending(struct ana_engine *e, struct ana_fd *f, uint64_t upto);
+void ana_fd_free(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_summarize(struct ana_engine *e, const struct ana_fd *f);
 void ana_fd_set_info(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd *r);
 int ana_meta_record(struct ana_engine *e, uint32_t idx, const struct ebt_record *r);

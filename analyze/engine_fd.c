@@ -174,5 +174,5 @@ void ana_fd_release(struct ana_engine *e, struct ana_fd *f)
 	if (f->npend)
 		return;		/* facts about the next incarnation: keep them */
 	ana_map_del(&e->fds, f->key);
-	ana_fd_free(f);
+	ana_fd_free(e, f);
 }

@@ -287,6 +287,9 @@ static void on_task(struct ana_engine *e, uint32_t idx, const struct ebt_task *r
 		if (r->pid == r->tid)
 			p->start_ts = st;
 	}
+	if (r->kind == EBT_TASK_EXIT && !t->exit_chunk && !t->folded &&
+	    !alloc_grow((void **)&e->dying, &e->cdying, e->ndying + 1, sizeof(*e->dying)))
+		e->dying[e->ndying++] = t;
 	if (r->kind == EBT_TASK_EXIT) {
 		t->exit_chunk = e->chunk_no;
 		t->exit_ts = r->ts_ns;
@@ -316,11 +319,15 @@ static void pend_free(struct ana_fd_pend *p)
 	free(p->local);
 }
 
-static void set_pending(struct ana_fd *f, const struct ebt_fd *r)
+static void set_pending(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd *r)
 {
 	struct ana_fd_pend *p;
 	uint32_t i;
 
+	if (e->npend >= ANA_MAX_PEND_TOTAL) {
+		ana_warn_cap(e, 4, "pending fd records");
+		return;
+	}
 	if (!f->pend) {
 		f->pend = calloc(ANA_MAX_PEND, sizeof(*f->pend));
 		if (!f->pend)
@@ -330,11 +337,13 @@ static void set_pending(struct ana_fd *f, const struct ebt_fd *r)
 		pend_free(&f->pend[0]);
 		memmove(f->pend, f->pend + 1, (ANA_MAX_PEND - 1) * sizeof(*f->pend));
 		f->npend--;
+		e->npend--;
 	}
 	for (i = f->npend; i && f->pend[i - 1].ts > r->ts_ns; i--)
 		f->pend[i] = f->pend[i - 1];
 	p = &f->pend[i];
 	f->npend++;
+	e->npend++;
 	p->ts = r->ts_ns;
 	p->kind = r->kind;
 	p->path = r->path.len ? ana_strndup(r->path.p, r->path.len) : NULL;
@@ -352,7 +361,7 @@ static void take(char **dst, char **src)
 }
 
 /* Applies, in time order, every pending fact dated at or before upto. */
-void ana_fd_apply_pending(struct ana_fd *f, uint64_t upto)
+void ana_fd_apply_pending(struct ana_engine *e, struct ana_fd *f, uint64_t upto)
 {
 	uint32_t n = 0;
 
@@ -368,12 +377,14 @@ void ana_fd_apply_pending(struct ana_fd *f, uint64_t upto)
 	}
 	memmove(f->pend, f->pend + n, (f->npend - n) * sizeof(*f->pend));
 	f->npend -= n;
+	e->npend -= n;
 }
 
-void ana_fd_free(struct ana_fd *f)
+void ana_fd_free(struct ana_engine *e, struct ana_fd *f)
 {
 	for (uint32_t i = 0; i < f->npend; i++)
 		pend_free(&f->pend[i]);
+	e->npend -= f->npend;
 	free(f->pend);
 	free(f->path);
 	free(f->peer);
@@ -399,7 +410,7 @@ static void on_fd(struct ana_engine *e, uint32_t idx, const struct ebt_fd *r)
 	if (!f)
 		return;
 	if (r->event != EBT_FDE_SNAPSHOT && r->ts_ns > f->last_ts && r->ts_ns > f->open_ts) {
-		set_pending(f, r);
+		set_pending(e, f, r);
 		return;
 	}
 	ana_fd_set_info(e, f, r);
@@ -417,6 +428,7 @@ static void on_loss(struct ana_engine *e, uint32_t idx, const struct ebt_loss *r
 		/* widen the last window rather than grow without bound */
 		w = &e->loss[e->nloss - 1];
 		w->end = r->ts_end_ns > w->end ? r->ts_end_ns : w->end;
+		w->max_end = w->end > w->max_end ? w->end : w->max_end;
 		w->count += r->count;
 		return;
 	}
@@ -433,17 +445,31 @@ static void on_loss(struct ana_engine *e, uint32_t idx, const struct ebt_loss *r
 	w->start = r->ts_start_ns;
 	w->end = r->ts_end_ns > r->ts_start_ns ? r->ts_end_ns : r->ts_start_ns;
 	w->count = r->count;
+	for (; i < e->nloss; i++) {
+		struct ana_loss_win *x = &e->loss[i];
+
+		x->max_end = x->end;
+		if (i && e->loss[i - 1].file == x->file && e->loss[i - 1].max_end > x->end)
+			x->max_end = e->loss[i - 1].max_end;
+	}
 }
 
+/* Windows are sorted by (file, start) with a running max of their ends:
+ * one binary search answers whether any window meets [a, b]. */
 bool ana_loss_overlaps(const struct ana_engine *e, uint32_t file, uint64_t a, uint64_t b)
 {
-	for (uint32_t i = 0; i < e->nloss; i++) {
-		const struct ana_loss_win *w = &e->loss[i];
+	uint32_t lo = 0, hi = e->nloss;
 
-		if (w->file == file && w->start <= b && w->end >= a)
-			return true;
+	while (lo < hi) {	/* first window after (file, b) */
+		uint32_t mid = (lo + hi) / 2;
+		const struct ana_loss_win *w = &e->loss[mid];
+
+		if (w->file < file || (w->file == file && w->start <= b))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return false;
+	return lo && e->loss[lo - 1].file == file && e->loss[lo - 1].max_end >= a;
 }
 
 static void on_kv(struct ana_engine *e, uint32_t idx, const struct ebt_kv *kv)

@@ -24,6 +24,30 @@
 
 enum { ST_READING = 1, ST_WRITING = 2 };
 
+static void unlink_live(struct ana_file *F, struct ana_req *r)
+{
+	if (r->lprev)
+		r->lprev->lnext = r->lnext;
+	else
+		F->live = r->lnext;
+	if (r->lnext)
+		r->lnext->lprev = r->lprev;
+	else
+		F->live_tail = r->lprev;
+	r->lnext = r->lprev = NULL;
+}
+
+static void push_front(struct ana_file *F, struct ana_req *r)
+{
+	r->lprev = NULL;
+	r->lnext = F->live;
+	if (F->live)
+		F->live->lprev = r;
+	else
+		F->live_tail = r;
+	F->live = r;
+}
+
 static struct ana_req *req_new(struct ana_engine *e, struct ana_ev_ctx *c, int method,
 			       uint64_t start)
 {
@@ -48,10 +72,7 @@ static struct ana_req *req_new(struct ana_engine *e, struct ana_ev_ctx *c, int m
 	r->state = ST_READING;
 	r->live = true;
 	r->start_ts = r->end_ts = r->last_ts = start;
-	r->lnext = e->live;
-	if (e->live)
-		e->live->lprev = r;
-	e->live = r;
+	push_front(&e->files[r->file], r);
 	if (++e->nlive > e->max_live)
 		e->max_live = e->nlive;
 	return r;
@@ -111,12 +132,7 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 	}
 	r->live = false;
 	e->nlive--;
-	if (r->lprev)
-		r->lprev->lnext = r->lnext;
-	if (r->lnext)
-		r->lnext->lprev = r->lprev;
-	if (e->live == r)
-		e->live = r->lnext;
+	unlink_live(&e->files[r->file], r);
 	r->lnext = e->free_reqs;
 	r->lprev = NULL;
 	e->free_reqs = r;
@@ -177,6 +193,11 @@ static void attribute(struct ana_engine *e, struct ana_req *r, struct ana_ev_ctx
 	}
 	ngram(e, r, c->sid);
 	c->req_id = r->id;
+	if (e->files[r->file].live != r) {
+		/* most recently active first: the sweep stops at the first live one */
+		unlink_live(&e->files[r->file], r);
+		push_front(&e->files[r->file], r);
+	}
 }
 
 static struct ana_req *thread_cur(struct ana_thread *t)
@@ -343,16 +364,16 @@ void ana_req_event(struct ana_engine *e, struct ana_ev_ctx *c)
 		thread_event(e, c);
 }
 
+/* Closes the requests of file silent for longer than the timeout; the list
+ * is ordered by activity, so this stops at the first one still active. */
 void ana_req_sweep(struct ana_engine *e, uint32_t file, uint64_t now_ts)
 {
 	uint64_t limit = e->opts->request_timeout_ns;
-	struct ana_req *r = e->live, *n;
+	struct ana_req *r;
 
-	for (; r; r = n) {
-		n = r->lnext;
-		if (r->file == file && now_ts > r->last_ts && now_ts - r->last_ts > limit)
-			ana_req_close(e, r, r->state == ST_WRITING);
-	}
+	while ((r = e->files[file].live_tail) && now_ts > r->last_ts &&
+	       now_ts - r->last_ts > limit)
+		ana_req_close(e, r, r->state == ST_WRITING);
 }
 
 void ana_req_thread_exit(struct ana_engine *e, struct ana_thread *t)
@@ -365,6 +386,8 @@ void ana_req_thread_exit(struct ana_engine *e, struct ana_thread *t)
 
 void ana_req_finish(struct ana_engine *e)
 {
-	while (e->live)
-		ana_req_close(e, e->live, e->live->state == ST_WRITING);
+	for (uint32_t i = 0; i < e->nfiles; i++) {
+		while (e->files[i].live)
+			ana_req_close(e, e->files[i].live, e->files[i].live->state == ST_WRITING);
+	}
 }

@@ -113,6 +113,7 @@ int ana_sql_stat(struct ana_sql *s, const struct ana_sql_stat *g)
 
 int ana_sql_request(struct ana_sql *s, const struct ana_sql_request *r)
 {
+	char iso[SQL_ISO_LEN];
 	sqlite3_stmt *st;
 	int c;
 
@@ -135,6 +136,7 @@ int ana_sql_request(struct ana_sql *s, const struct ana_sql_request *r)
 		sql_bind_u64(st, 13 + c, r->category_ns[c]);
 	sqlite3_bind_int(st, 13 + SC__COUNT, r->complete);
 	sqlite3_bind_int(st, 14 + SC__COUNT, r->lossy);
+	sql_bind_text(st, 15 + SC__COUNT, sql_iso_time(r->start_wall_ns, iso));
 	return sql_step(s, SQ_REQUEST, "insert into requests");
 }
 

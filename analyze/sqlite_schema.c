@@ -13,7 +13,8 @@
  * that order; tests/unit/sqlite checks the names against the table. */
 _Static_assert(SC__COUNT == 10, "requests columns follow common/syscalls.h");
 
-/* ns since the Unix epoch -> "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (UTC). */
+/* ns since the Unix epoch -> "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (UTC); the
+ * same text as sql_iso_time() in C. */
 #define ISO(col)                                                                        \
 	"strftime('%Y-%m-%dT%H:%M:%S', " col " / 1000000000, 'unixepoch') || "          \
 	"printf('.%09dZ', " col " % 1000000000)"
@@ -50,7 +51,7 @@ const char sql_schema[] =
 	" id INTEGER PRIMARY KEY, file_idx INTEGER NOT NULL, pid INTEGER NOT NULL,\n"
 	" tid INTEGER NOT NULL, fd INTEGER, peer TEXT, method TEXT,\n"
 	" start_wall_ns INTEGER NOT NULL,\n"
-	" start_time TEXT GENERATED ALWAYS AS (" ISO("start_wall_ns") ") VIRTUAL,\n"
+	" start_time TEXT,\n"
 	" end_wall_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL,\n"
 	" syscall_ns INTEGER NOT NULL, syscalls INTEGER NOT NULL,\n"
 	" file_ns INTEGER NOT NULL, network_ns INTEGER NOT NULL,\n"
@@ -152,9 +153,9 @@ const char *const sql_insert[SQ__COUNT] = {
 	[SQ_REQUEST] = "INSERT INTO requests (id, file_idx, pid, tid, fd, peer, method,"
 		       " start_wall_ns, end_wall_ns, duration_ns, syscall_ns, syscalls,"
 		       " file_ns, network_ns, memory_ns, process_ns, time_ns, sync_ns, poll_ns,"
-		       " ipc_ns, signal_ns, other_ns, complete, lossy) VALUES"
+		       " ipc_ns, signal_ns, other_ns, complete, lossy, start_time) VALUES"
 		       " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		       " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+		       " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 	[SQ_HOTSPOT] = "INSERT INTO hotspots VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQ_OUTLIER] = "INSERT INTO outliers (kind, name, wall_ns, duration_ns, pid, tid,"
 		       " request_id, score, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
