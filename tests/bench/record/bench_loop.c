@@ -2,7 +2,7 @@
 /*
  * bench-loop getppid|rw N: N cheap syscalls (getppid, or a 1-byte write and
  * read on a pipe: two syscalls per iteration), timed inside the process in
- * blocks of 10000 iterations. Prints the mean over the whole loop, the
+ * blocks of 1000 iterations. Prints the mean over the whole loop, the
  * median block and the fastest block, in ns per syscall: on a shared
  * machine the median block is robust to other processes' preemptions.
  */
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BLOCK 10000
+#define BLOCK 1000
 
 static double now_ns(void)
 {
