@@ -10,6 +10,7 @@
  */
 #include "format/ebt_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -425,12 +426,21 @@ static int decode_keys(struct ebt_dec *d, struct col *c, uint32_t count,
 		    get_u32(&c->p, c->end, &k->flags))
 			return -EBADMSG;
 		k->arg0 = (uint64_t)ebt_unzigzag(arg0);
+		k->cpu = 0;
 		k->tid = d->tid[th];
 		k->pid = d->pid[th];
 	}
 	*n_out = n;
 	return c->p == c->end ? 0 : -EBADMSG;
 }
+
+#define SAME_OFF(f) (offsetof(struct ebt_event, f) - offsetof(struct ebt_event, arg0) == \
+		     offsetof(struct ebt_deckey, f))
+_Static_assert(SAME_OFF(pid) && SAME_OFF(tid) && SAME_OFF(nr) && SAME_OFF(cpu) &&
+	       SAME_OFF(stack_id) && SAME_OFF(flags) &&
+	       sizeof(struct ebt_deckey) == sizeof(struct ebt_event) -
+					    offsetof(struct ebt_event, arg0),
+	       "struct ebt_deckey must mirror struct ebt_event from arg0 on");
 
 /* LEB128 without a bounds check: the caller guarantees 10 readable bytes.
  * Same acceptance as ebt_get_uvarint(). */
@@ -493,13 +503,8 @@ static size_t safe_rows(const struct col *cols)
 		ev->enter_ns = exit - dur;                                      \
 		ev->duration_ns = dur;                                          \
 		ev->ret = ebt_unzigzag(ret);                                    \
-		ev->arg0 = k->arg0;                                             \
-		ev->pid = k->pid;                                               \
-		ev->tid = k->tid;                                               \
-		ev->nr = k->nr;                                                 \
+		memcpy(&ev->arg0, k, sizeof(*k));                               \
 		ev->cpu = (uint32_t)cpu;                                        \
-		ev->stack_id = k->stack_id;                                     \
-		ev->flags = k->flags;                                           \
 		ev++;                                                           \
 	} while (0)
 

@@ -226,10 +226,11 @@ static inline size_t ebt_events_bound(size_t n)
 	       n * EBT_EV_WORST_BYTES;
 }
 
-/* A KEYDICT entry, thread resolved. */
+/* A KEYDICT entry, thread resolved. Laid out like struct ebt_event from
+ * arg0 to flags, so decoding copies it in one go (cpu is then set). */
 struct ebt_deckey {
 	uint64_t arg0;
-	uint32_t pid, tid, nr, stack_id, flags;
+	uint32_t pid, tid, nr, cpu, stack_id, flags;
 };
 
 struct ebt_dec {
