@@ -14,7 +14,7 @@ case "$O" in /*) ;; *) O="$top/$O" ;; esac
 BIN=$O/bin
 SMP=$O/samples
 DEMO_SECS=${DEMO_SECS:-10}
-BUNDLE_SECS=${BUNDLE_SECS:-5}
+BUNDLE_SECS=${BUNDLE_SECS:-2}
 
 server_pid="" rec_pid="" lg_pid=""
 cleanup() {
