@@ -87,11 +87,11 @@ int sql_invalid(struct ana_sql *s, const char *what);
 /* Runs a statement with every parameter bound, then resets it. */
 int sql_step(struct ana_sql *s, enum sql_stmt which, const char *what);
 
-/* wall_ns as "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (UTC) into buf (at least
- * SQL_ISO_LEN bytes), the text of the ISO() SQL macro; NULL past year 9999,
- * where sqlite's strftime() gives NULL too. Requests store it as a plain
- * column: sqlite evaluates a generated column on every INSERT, and its
- * strftime() cost 28% of a load's instructions. */
+/* wall_ns as "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (UTC) into buf (SQL_ISO_LEN
+ * bytes), the text of the ISO() SQL macro (any u64 is before year 9999, where
+ * that would give NULL); NULL if gmtime_r() fails. Requests store it as a
+ * plain column: sqlite evaluates a generated column on every INSERT, and its
+ * strftime() cost 20% of a load's instructions. */
 #define SQL_ISO_LEN 32
 const char *sql_iso_time(uint64_t wall_ns, char *buf);
 

@@ -100,7 +100,7 @@ const char *sql_iso_time(uint64_t wall_ns, char *buf)
 	struct tm tm;
 	char *p = buf;
 
-	if (wall_ns / 1000000000 > 253402300799ULL || !gmtime_r(&sec, &tm))
+	if (!gmtime_r(&sec, &tm))
 		return NULL;
 	p = put_digits(p, (uint64_t)tm.tm_year + 1900, 4);
 	*p++ = '-';

@@ -181,7 +181,7 @@ Test(analyze_sqlite, request_columns_follow_syscall_categories)
 		snprintf(sql, sizeof(sql),
 			 "SELECT cid FROM pragma_table_info('requests') WHERE name = '%s_ns'",
 			 syscalls_category_name(c));
-		cr_expect_eq(fx_i64(db, sql), 12 + c, "column %s_ns", syscalls_category_name(c));
+		cr_expect_eq(fx_i64(db, sql), 13 + c, "column %s_ns", syscalls_category_name(c));
 	}
 	sqlite3_close(db);
 }
@@ -347,5 +347,39 @@ Test(analyze_sqlite, buffered_events_keep_order_and_their_own_strings)
 				" errno_name = 'EPERM'"), 833);
 	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events WHERE err = 0 AND"
 				" errno_name IS NULL"), 834);
+	sqlite3_close(db);
+}
+
+/* requests.start_time is formatted in C; it must equal the SQL text the
+ * generated *_time columns and views use, including sqlite's NULL past 9999. */
+Test(analyze_sqlite, request_start_time_matches_the_sql_formatting)
+{
+	static const uint64_t cat[SC__COUNT];
+	static const uint64_t at[] = {
+		0, 1, 999999999, 1000000000, 951782400123456789ULL /* 2000-02-29 */,
+		1795000020000000000ULL, 4102444799999999999ULL /* 2099-12-31 */, INT64_MAX,
+		UINT64_MAX, /* REAL in start_wall_ns: compared apart */
+	};
+	struct ana_sql_request r = { .category_ns = cat };
+	struct ana_sql *s = open_new();
+	unsigned int i;
+	sqlite3 *db;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		r.id = i;
+		r.start_wall_ns = at[i];
+		cr_assert_eq(ana_sql_request(s, &r), 0);
+	}
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM requests WHERE id < 8 AND start_time IS NOT"
+				" (strftime('%Y-%m-%dT%H:%M:%S', start_wall_ns / 1000000000,"
+				" 'unixepoch') || printf('.%09dZ', start_wall_ns % 1000000000))"), 0);
+	cr_expect_str_eq(fx_text(db, "SELECT start_time FROM requests WHERE id = 4", NULL),
+			 "2000-02-29T00:00:00.123456789Z");
+	cr_expect_str_eq(fx_text(db, "SELECT start_time FROM requests WHERE id = 7", NULL),
+			 "2262-04-11T23:47:16.854775807Z");
+	cr_expect_str_eq(fx_text(db, "SELECT start_time FROM requests WHERE id = 8", NULL),
+			 "2554-07-21T23:34:33.709551615Z");
 	sqlite3_close(db);
 }
