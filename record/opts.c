@@ -67,11 +67,15 @@ static int parse_bool(const char *s, bool *out)
 static int add_pid(struct rec_opts *o, const char *value)
 {
 	uint32_t pid;
+	size_t i;
 	int err;
 
 	err = parse_u32(value, 1, 0x3fffffff, &pid);
 	if (err)
 		return err;
+	for (i = 0; i < o->n_pids; i++)
+		if (o->pids[i] == pid)
+			return 0;	/* given twice */
 	if (o->n_pids >= REC_MAX_PIDS)
 		return -ERANGE;
 	o->pids[o->n_pids++] = pid;

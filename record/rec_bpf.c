@@ -150,6 +150,26 @@ int rec_bpf_has_tgid(struct syslat *skel, uint32_t tgid)
 				     sizeof(state), 0);
 }
 
+int rec_bpf_del_tgid(struct syslat *skel, uint32_t tgid)
+{
+	return bpf_map__delete_elem(skel->maps.tgids, &tgid, sizeof(tgid), 0) ? -errno : 0;
+}
+
+int rec_bpf_list_tgids(struct syslat *skel, uint32_t *out, int max)
+{
+	uint32_t key, next;
+	int n = 0;
+
+	if (bpf_map__get_next_key(skel->maps.tgids, NULL, &next, sizeof(next)))
+		return 0;
+	do {
+		out[n++] = next;
+		key = next;
+	} while (n < max && !bpf_map__get_next_key(skel->maps.tgids, &key, &next,
+						    sizeof(next)));
+	return n;
+}
+
 int rec_bpf_tgids_left(struct syslat *skel)
 {
 	uint32_t key;

@@ -119,6 +119,12 @@ int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state);
 /* 1 when tgid is in the traced set, else 0. */
 int rec_bpf_has_tgid(struct syslat *skel, uint32_t tgid);
 
+/* Removes tgid from the traced set. 0 or -errno. */
+int rec_bpf_del_tgid(struct syslat *skel, uint32_t tgid);
+
+/* Up to max tgids of the traced set into out; returns how many. */
+int rec_bpf_list_tgids(struct syslat *skel, uint32_t *out, int max);
+
 /* Number of traced processes left in the kernel map (capped at 2). */
 int rec_bpf_tgids_left(struct syslat *skel);
 

@@ -66,18 +66,23 @@ static int resolve_pid(uint32_t *pid)
 static int check_targets(struct rec_session *s)
 {
 	struct rec_opts *o = s->o;
-	size_t i;
+	size_t i, j, n = 0;
 	int err;
 
 	for (i = 0; i < o->n_pids; i++) {
+		err = resolve_pid(&o->pids[i]);
+		if (err)
+			return err;
 		if (o->pids[i] == (uint32_t)getpid()) {
 			log_error("refusing to trace the recorder itself (pid %u)", o->pids[i]);
 			return -EINVAL;
 		}
-		err = resolve_pid(&o->pids[i]);
-		if (err)
-			return err;
+		for (j = 0; j < n && o->pids[j] != o->pids[i]; j++)
+			;
+		if (j == n)	/* two threads of one process: trace it once */
+			o->pids[n++] = o->pids[i];
 	}
+	o->n_pids = n;
 	if (!o->cmd)
 		return 0;
 	if (o->user && !getpwnam(o->user)) {

@@ -89,6 +89,32 @@ int rec_session_targets(struct rec_session *s)
 	return 0;
 }
 
+/*
+ * A process that exited between its snapshot and the attach left no exit
+ * event to shrink the set: drop such entries, or the recording would wait
+ * for them forever.
+ */
+static void prune_exited(struct rec_session *s)
+{
+	struct rec_task_info t;
+	uint32_t *tgids;
+	int n, i;
+
+	tgids = calloc(4096, sizeof(*tgids));
+	if (!tgids)
+		return;
+	n = rec_bpf_list_tgids(s->skel, tgids, 4096);
+	for (i = 0; i < n; i++) {
+		if (!rec_proc_task(tgids[i], tgids[i], &t)) {
+			rec_task_info_free(&t);
+			if (t.state != 'Z' && t.state != 'X')
+				continue;
+		}
+		rec_bpf_del_tgid(s->skel, tgids[i]);
+	}
+	free(tgids);
+}
+
 int rec_session_start(struct rec_session *s)
 {
 	int err;
@@ -103,6 +129,7 @@ int rec_session_start(struct rec_session *s)
 		return err;
 	if (!s->o->cmd) {
 		rec_session_descendants(s);
+		prune_exited(s);
 		log_info("recording %zu process%s into %s; Ctrl-C to stop",
 			 s->o->n_pids + s->n_descendants,
 			 s->o->n_pids + s->n_descendants == 1 ? "" : "es", s->o->output);
