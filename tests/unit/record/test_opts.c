@@ -89,6 +89,12 @@ Test(record_opts, pid_is_repeatable)
 	cr_expect_eq(o.pids[2], 30);
 }
 
+Test(record_opts, pid_given_twice_counts_once)
+{
+	cr_assert_eq(PARSE("-p", "10", "-p", "10", "-o", "x"), 0);
+	cr_expect_eq(o.n_pids, 1);
+}
+
 Test(record_opts, rejects_bad_pid)
 {
 	cr_expect_eq(PARSE("-p", "12x", "-o", "x"), -EINVAL);
