@@ -92,8 +92,8 @@ analyze() {
 	trace=$1 dir=$2
 	say "== ebpf-analyze $trace"
 	"$BIN/ebpf-analyze" "$trace" || die "ebpf-analyze failed"
-	"$BIN/ebpf-analyze" --report md -o "$dir/report.md" "$trace" || die "markdown report failed"
-	"$BIN/ebpf-analyze" --sqlite "$dir/out.db" --force "$trace" >/dev/null ||
+	"$BIN/ebpf-analyze" "$trace" --report md -o "$dir/report.md" || die "markdown report failed"
+	"$BIN/ebpf-analyze" "$trace" --sqlite "$dir/out.db" --force >/dev/null ||
 		die "SQLite export failed"
 	say ""
 	say "Next steps:"
@@ -101,7 +101,7 @@ analyze() {
 	say "  $dir/out.db     sqlite3 $dir/out.db \\"
 	say "                    'SELECT id, duration_ns, network_ns, sync_ns FROM requests"
 	say "                     ORDER BY duration_ns DESC LIMIT 5'"
-	say "  $trace   ebpf-analyze --report json $trace | python3 -m json.tool"
+	say "  $trace   ebpf-analyze $trace --report json | python3 -m json.tool"
 	say "  your own process: sudo $BIN/ebpf-record -o app.ebt --pid PID --duration 30"
 }
 
@@ -130,7 +130,7 @@ bundle() {
 	why=$(why_no_bpf "$tmp")
 	[ -z "$why" ] || die "cannot record: $why (make samples needs root)"
 	record "$tmp" "$tmp/serving.ebt" "$BUNDLE_SECS" 4
-	"$BIN/ebpf-analyze" --report json -o "$tmp/check.json" "$tmp/serving.ebt" ||
+	"$BIN/ebpf-analyze" "$tmp/serving.ebt" --report json -o "$tmp/check.json" ||
 		die "the new trace does not analyze"
 	{
 		printf '{"mode": "pool", "server_args": "--all-faults",\n "loadgen": '

@@ -218,6 +218,12 @@ static void *conn_main(void *arg)
 
 	while (claim(c))
 		one_request(c, req, sizeof(req));
+	if (c->fd >= 0 && c->o->linger_ms && !lg_stop) {
+		struct timespec idle = { c->o->linger_ms / 1000,
+					 (long)(c->o->linger_ms % 1000) * 1000000L };
+
+		nanosleep(&idle, NULL);
+	}
 	if (c->fd >= 0)
 		close(c->fd);
 	return NULL;

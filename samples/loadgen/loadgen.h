@@ -24,6 +24,7 @@ struct lg_opts {
 	struct lg_class classes[LG_MAX_CLASSES];
 	uint32_t n_classes;
 	uint32_t seed;
+	uint32_t linger_ms;		/* idle time before closing, after the last answer */
 	const char *json_path;
 	int quiet;
 };

@@ -28,6 +28,8 @@ static const char usage_text[] =
 "  -m, --mix SPEC           request classes and weights\n"
 "                           [default: normal:90,config:5,enrich:5]\n"
 "      --seed N             seed of the class and input choice [default: 1]\n"
+"      --linger MS          keep each connection open and idle for MS ms after\n"
+"                           its last answer, as keep-alive clients do [default: 0]\n"
 "      --json FILE          also write the summary as JSON to FILE\n"
 "  -q, --quiet              no summary on stdout\n"
 "  -h, --help               show this help\n"
@@ -44,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "requests", required_argument, NULL, 'n' },
 	{ "mix", required_argument, NULL, 'm' },
 	{ "seed", required_argument, NULL, 'S' },
+	{ "linger", required_argument, NULL, 'L' },
 	{ "json", required_argument, NULL, 'J' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -109,6 +112,8 @@ static int parse_one(int c, const char *arg, struct lg_opts *o)
 		return lg_mix_parse(arg, o) ? bad("mix (name:weight,...)", arg) : 0;
 	case 'S':
 		return parse_u32(arg, 0, UINT32_MAX, &o->seed) ? bad("seed", arg) : 0;
+	case 'L':
+		return parse_u32(arg, 0, 600000, &o->linger_ms) ? bad("linger", arg) : 0;
 	case 'J':
 		o->json_path = arg;
 		return 0;
