@@ -181,7 +181,7 @@ uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts)
 	size_t lo = 0, hi = f->nanchors;
 
 	if (!f->nanchors)
-		return f->wall_known ? (uint64_t)((int64_t)ts + f->wall_off) : 0;
+		return f->wall_known ? ts + (uint64_t)f->wall_off : 0;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 
@@ -193,9 +193,11 @@ uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts)
 	if (lo + 1 < f->nanchors && a[lo].ev <= ts && a[lo + 1].ev > a[lo].ev) {
 		double k = (double)(ts - a[lo].ev) / (double)(a[lo + 1].ev - a[lo].ev);
 
-		return a[lo].wall + (uint64_t)(k * (double)(a[lo + 1].wall - a[lo].wall));
+		double dw = (double)(int64_t)(a[lo + 1].wall - a[lo].wall);
+
+		return a[lo].wall + (uint64_t)(int64_t)(k * dw);
 	}
-	return (uint64_t)((int64_t)a[lo].wall + ((int64_t)ts - (int64_t)a[lo].ev));
+	return a[lo].wall + (ts - a[lo].ev);	/* modular: lying anchors cannot trap */
 }
 
 /* Index of the window holding wall; widens the windows when needed. */
@@ -480,7 +482,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		count_error(c.sys, c.t, ev->ret, c.w);
 	else if (c.sys->cls == ANA_CL_READ || c.sys->cls == ANA_CL_WRITE)
 		c.sys->tiny += (ev->ret > 0 && ev->ret <= ANA_TINY_IO) ? c.w : 0;
-	wall = (uint64_t)((int64_t)ev->enter_ns + F->wall_off);
+	wall = ev->enter_ns + (uint64_t)F->wall_off;
 	window_add(e, wall, ev, c.w, err);
 	if (c.sys->fd_first)
 		c.fd = fd_event(e, file, ev, c.sys, c.w);
@@ -534,7 +536,7 @@ static uint64_t bound_ts(const struct ana_file *f, const struct ana_time_bound *
 		log_warn("%s has no clock anchors: --since/--until ignored", f->path);
 		return dflt;
 	}
-	ts = (int64_t)b->ns - f->wall_off;
+	ts = (int64_t)(b->ns - (uint64_t)f->wall_off);
 	return ts < 0 ? 0 : (uint64_t)ts;
 }
 
@@ -553,7 +555,7 @@ int ana_engine_chunk(struct ana_engine *e, uint32_t idx, const struct ebt_chunk 
 		F->ts_first = c->events[0].enter_ns;
 		F->have_ts = true;
 		if (!F->nanchors && !F->wall_known && F->created_wall) {
-			F->wall_off = (int64_t)F->created_wall - (int64_t)F->ts_first;
+			F->wall_off = (int64_t)(F->created_wall - F->ts_first);
 			F->wall_known = true;
 		}
 	}

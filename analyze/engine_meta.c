@@ -241,7 +241,7 @@ static int add_anchor(struct ana_engine *e, uint32_t idx, const struct ebt_clock
 	f->anchors[i].wall = c->realtime_ns;
 	f->nanchors++;
 	if (i == f->nanchors - 1) {
-		f->wall_off = (int64_t)c->realtime_ns - (int64_t)c->event_ns;
+		f->wall_off = (int64_t)(c->realtime_ns - c->event_ns);
 		f->wall_known = true;
 	}
 	return 0;

@@ -115,7 +115,7 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 	e->req_syscall_ns += r->syscall_ns;
 	for (int i = 0; i < SC__COUNT; i++)
 		e->req_cat_ns[i] += r->cat_ns[i];
-	wall = (uint64_t)((int64_t)r->end_ts + e->files[r->file].wall_off);
+	wall = r->end_ts + (uint64_t)e->files[r->file].wall_off;
 	if (e->win_base_set)
 		ana_window_of(e, wall)->requests++;
 	keep_slowest(e, r);
