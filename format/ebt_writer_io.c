@@ -137,7 +137,11 @@ static int write_chunk(struct ebt_writer *w, struct ebt_chunk_hdr *h,
 			goto fail;
 		}
 		h->flags = EBT_CODEC_ZSTD;
-	} else {
+	}
+	if (h->flags == EBT_CODEC_STORED || stored >= raw_len) {
+		/* small or incompressible: a frame would only add bytes */
+		h->flags = EBT_CODEC_STORED;
+		stored = raw_len;
 		memcpy(payload, raw, raw_len);
 	}
 	total = EBT_CHUNK_HDR_LEN + ebt_pad8(stored);
