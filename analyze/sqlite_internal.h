@@ -40,7 +40,7 @@ enum sql_stmt {
 	SQ__COUNT
 };
 
-struct sql_pending;
+struct sql_buf;
 
 struct ana_sql {
 	sqlite3 *db;
@@ -49,10 +49,7 @@ struct ana_sql {
 	bool force;
 	bool in_tx;
 	bool failed;		/* an insert failed: close must not commit */
-	struct sql_pending *ev_buf;	/* EV_BUF events waiting for the next flush */
-	unsigned int ev_pending;
-	char *ev_arena;			/* their strings */
-	size_t ev_arena_len, ev_arena_cap;
+	struct sql_buf *events, *requests;	/* rows waiting for the next flush */
 	sqlite3_stmt *stmt[SQ__COUNT];
 	char errmsg[512];
 };
@@ -63,18 +60,49 @@ extern const char sql_schema[];
 extern const char sql_post_load[];
 extern const char *const sql_insert[SQ__COUNT];	/* [SQ_EVENT] is NULL */
 
-/* Events are buffered EV_BUF at a time and inserted by one statement from a
- * virtual table over the buffer (analyze/sqlite_events.c). */
-#define EV_BUF 1024
+/* Row buffers (analyze/sqlite_buffer.c): rows are copied in and inserted
+ * SQL_BUF_ROWS at a time by one statement reading a virtual table over the
+ * buffer. cols is the column list (a constant), ncols its length. */
+#define SQL_BUF_ROWS 1024
 #define SQL_EVENT_COLS                                                                  \
 	"file_idx, ts_ns, wall_ns, pid, tid, cpu, nr, syscall, category, duration_ns,"  \
 	" ret, err, errno_name, fd, request_id, idle, stack_id"
+#define SQL_EVENT_NCOLS 17
+#define SQL_REQUEST_COLS                                                                \
+	"id, file_idx, pid, tid, fd, peer, method, start_wall_ns, start_time,"          \
+	" end_wall_ns, duration_ns, syscall_ns, syscalls, file_ns, network_ns,"         \
+	" memory_ns, process_ns, time_ns, sync_ns, poll_ns, ipc_ns, signal_ns,"         \
+	" other_ns, complete, lossy"
+#define SQL_REQUEST_NCOLS 25
 
-/* Registers the buffer's virtual table and prepares stmt[SQ_EVENT]. */
-int sql_events_init(struct ana_sql *s);
-/* Inserts the buffered events; the buffer is empty afterwards. */
-int sql_events_flush(struct ana_sql *s);
-void sql_events_free(struct ana_sql *s);
+/* One buffered value; set through the sql_val_*() helpers. */
+struct sql_val {
+	union {
+		int64_t i;
+		double d;
+		size_t off;		/* V_ARENA: into the buffer's string arena */
+		const char *p;		/* V_STATIC */
+	} u;
+	uint32_t len;
+	uint8_t type;			/* V_* */
+};
+enum { V_NULL = 0, V_INT, V_REAL, V_ARENA, V_STATIC };
+
+int sql_buf_new(struct ana_sql *s, const char *table, const char *cols, unsigned int ncols,
+		struct sql_buf **out);
+void sql_buf_free(struct sql_buf *b);
+/* Inserts the buffered rows; the buffer is empty afterwards. NULL is fine. */
+int sql_buf_flush(struct sql_buf *b);
+/* The ncols values of the next row: set every one, then sql_buf_add(). */
+struct sql_val *sql_buf_row(struct sql_buf *b);
+int sql_buf_add(struct sql_buf *b);
+void sql_val_i64(struct sql_val *v, int64_t x);
+void sql_val_u64(struct sql_val *v, uint64_t x);	/* REAL above INT64_MAX */
+void sql_val_null(struct sql_val *v);
+/* A string that outlives the load (a constant); NULL gives SQL NULL. */
+void sql_val_static(struct sql_val *v, const char *str);
+/* Any other string: copied into the buffer. 0 or -ENOMEM. */
+int sql_val_text(struct sql_buf *b, struct sql_val *v, const char *str);
 
 /* Records "what: sqlite's message" in s->errmsg; returns the -errno for rc
  * (-ENOSPC disk full, -ENOMEM, -EIO otherwise). */

@@ -216,7 +216,11 @@ static int prepare_all(struct ana_sql *s)
 		if (rc != SQLITE_OK)
 			return sql_fail(s, rc, "prepare");
 	}
-	return sql_events_init(s);
+	rc = sql_buf_new(s, "events", SQL_EVENT_COLS, SQL_EVENT_NCOLS, &s->events);
+	if (!rc)
+		rc = sql_buf_new(s, "requests", SQL_REQUEST_COLS, SQL_REQUEST_NCOLS,
+				 &s->requests);
+	return rc;
 }
 
 static int create_db(struct ana_sql *s)
@@ -255,10 +259,11 @@ static void release(struct ana_sql *s)
 
 	for (i = 0; i < SQ__COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	sql_buf_free(s->events);
+	sql_buf_free(s->requests);
 	if (s->db && s->in_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
-	sql_events_free(s);
 	if (s->tmp)
 		unlink(s->tmp);
 	free(s->tmp);
@@ -338,7 +343,9 @@ static int finish(struct ana_sql *s)
 	int i, err;
 
 	snprintf(sql, sizeof(sql), "PRAGMA threads=%d", sort_threads());
-	err = sql_events_flush(s);
+	err = sql_buf_flush(s->events);
+	if (!err)
+		err = sql_buf_flush(s->requests);
 	if (!err)
 		err = exec(s, sql, "set up");
 	if (!err)
@@ -354,6 +361,9 @@ static int finish(struct ana_sql *s)
 		sqlite3_finalize(s->stmt[i]);
 		s->stmt[i] = NULL;
 	}
+	sql_buf_free(s->events);
+	sql_buf_free(s->requests);
+	s->events = s->requests = NULL;
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		return sql_fail(s, sqlite3_errcode(s->db), "close");
 	s->db = NULL;

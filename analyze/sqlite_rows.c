@@ -111,33 +111,86 @@ int ana_sql_stat(struct ana_sql *s, const struct ana_sql_stat *g)
 	return sql_step(s, stat_scopes[i].stmt, stat_scopes[i].what);
 }
 
+/* Columns in SQL_EVENT_COLS order. */
+int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
+{
+	struct sql_val *v;
+	int err;
+
+	if (!s || !ev || !ev->syscall || !ev->category)
+		return sql_invalid(s, "ana_sql_event");
+	if (s->failed)
+		return -EIO;
+	v = sql_buf_row(s->events);
+	sql_val_i64(&v[0], ev->file_idx);
+	sql_val_u64(&v[1], ev->ts_ns);
+	sql_val_u64(&v[2], ev->wall_ns);
+	sql_val_i64(&v[3], ev->pid);
+	sql_val_i64(&v[4], ev->tid);
+	sql_val_i64(&v[5], ev->cpu);
+	sql_val_i64(&v[6], ev->nr);
+	err = sql_val_text(s->events, &v[7], ev->syscall);
+	if (!err)
+		err = sql_val_text(s->events, &v[8], ev->category);
+	if (err)
+		return err;
+	sql_val_u64(&v[9], ev->duration_ns);
+	sql_val_i64(&v[10], ev->ret);
+	sql_val_i64(&v[11], ev->err);
+	sql_val_static(&v[12], ev->err ? ana_sql_errno_name(ev->err) : NULL);
+	if (ev->fd < 0)
+		sql_val_null(&v[13]);
+	else
+		sql_val_i64(&v[13], ev->fd);
+	if (ev->request_id < 0)
+		sql_val_null(&v[14]);
+	else
+		sql_val_i64(&v[14], ev->request_id);
+	sql_val_i64(&v[15], ev->idle);
+	if (ev->stack_id)
+		sql_val_i64(&v[16], ev->stack_id);
+	else
+		sql_val_null(&v[16]);
+	return sql_buf_add(s->events);
+}
+
+/* Columns in SQL_REQUEST_COLS order. */
 int ana_sql_request(struct ana_sql *s, const struct ana_sql_request *r)
 {
 	char iso[SQL_ISO_LEN];
-	sqlite3_stmt *st;
-	int c;
+	struct sql_val *v;
+	int c, err;
 
 	if (!s || !r || !r->category_ns)
 		return sql_invalid(s, "ana_sql_request");
-	st = s->stmt[SQ_REQUEST];
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->file_idx);
-	sqlite3_bind_int64(st, 3, r->pid);
-	sqlite3_bind_int64(st, 4, r->tid);
-	sql_bind_i64_or_null(st, 5, r->fd, r->fd < 0);
-	sql_bind_text(st, 6, r->peer);
-	sql_bind_text(st, 7, r->method);
-	sql_bind_u64(st, 8, r->start_wall_ns);
-	sql_bind_u64(st, 9, r->end_wall_ns);
-	sql_bind_u64(st, 10, r->duration_ns);
-	sql_bind_u64(st, 11, r->syscall_ns);
-	sql_bind_u64(st, 12, r->syscalls);
+	if (s->failed)
+		return -EIO;
+	v = sql_buf_row(s->requests);
+	sql_val_i64(&v[0], r->id);
+	sql_val_i64(&v[1], r->file_idx);
+	sql_val_i64(&v[2], r->pid);
+	sql_val_i64(&v[3], r->tid);
+	if (r->fd < 0)
+		sql_val_null(&v[4]);
+	else
+		sql_val_i64(&v[4], r->fd);
+	err = sql_val_text(s->requests, &v[5], r->peer);
+	if (!err)
+		err = sql_val_text(s->requests, &v[6], r->method);
+	if (!err)
+		err = sql_val_text(s->requests, &v[8], sql_iso_time(r->start_wall_ns, iso));
+	if (err)
+		return err;
+	sql_val_u64(&v[7], r->start_wall_ns);
+	sql_val_u64(&v[9], r->end_wall_ns);
+	sql_val_u64(&v[10], r->duration_ns);
+	sql_val_u64(&v[11], r->syscall_ns);
+	sql_val_u64(&v[12], r->syscalls);
 	for (c = 0; c < SC__COUNT; c++)
-		sql_bind_u64(st, 13 + c, r->category_ns[c]);
-	sqlite3_bind_int(st, 13 + SC__COUNT, r->complete);
-	sqlite3_bind_int(st, 14 + SC__COUNT, r->lossy);
-	sql_bind_text(st, 15 + SC__COUNT, sql_iso_time(r->start_wall_ns, iso));
-	return sql_step(s, SQ_REQUEST, "insert into requests");
+		sql_val_u64(&v[13 + c], r->category_ns[c]);
+	sql_val_i64(&v[13 + SC__COUNT], r->complete);
+	sql_val_i64(&v[14 + SC__COUNT], r->lossy);
+	return sql_buf_add(s->requests);
 }
 
 int ana_sql_hotspot(struct ana_sql *s, const struct ana_sql_hotspot *h)

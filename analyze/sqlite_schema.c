@@ -135,7 +135,7 @@ const char sql_post_load[] =
 
 const char *const sql_insert[SQ__COUNT] = {
 	[SQ_TRACE_INFO] = "INSERT INTO trace_info VALUES (?1, ?2, ?3)",
-	[SQ_EVENT] = NULL,	/* sql_events_init() */
+	[SQ_EVENT] = NULL,	/* a row buffer */
 	[SQ_PROCESS] = "INSERT INTO processes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[SQ_THREAD] = "INSERT INTO threads VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[SQ_FD] = "INSERT INTO fds VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -150,12 +150,7 @@ const char *const sql_insert[SQ__COUNT] = {
 	[SQ_STAT_WINDOW] = "INSERT INTO window_stats (window_start_ns, syscall, count, errors,"
 			   " total_ns, mean_ns, min_ns, max_ns, p50_ns, p90_ns, p99_ns, p999_ns)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-	[SQ_REQUEST] = "INSERT INTO requests (id, file_idx, pid, tid, fd, peer, method,"
-		       " start_wall_ns, end_wall_ns, duration_ns, syscall_ns, syscalls,"
-		       " file_ns, network_ns, memory_ns, process_ns, time_ns, sync_ns, poll_ns,"
-		       " ipc_ns, signal_ns, other_ns, complete, lossy, start_time) VALUES"
-		       " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		       " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+	[SQ_REQUEST] = NULL,	/* a row buffer */
 	[SQ_HOTSPOT] = "INSERT INTO hotspots VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQ_OUTLIER] = "INSERT INTO outliers (kind, name, wall_ns, duration_ns, pid, tid,"
 		       " request_id, score, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

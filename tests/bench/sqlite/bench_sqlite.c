@@ -132,16 +132,17 @@ int main(int argc, char **argv)
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	/* CPU seconds next to wall seconds: on a shared machine the wall
-	 * clock measures the neighbours too. */
+	 * clock measures the neighbours too. The verdict is on the insert
+	 * rate per CPU second (one core), the form of issue 4's target. */
 	printf("sqlite load: %llu events (+%llu requests), peak RSS %ld MiB\n"
 	       "  insert:          %.2f M events/s wall (%.2f s), %.2f M events/s CPU (%.2f s)\n"
 	       "  indexes+commit:  %.2f s wall, %.2f s CPU\n"
 	       "  overall:         %.2f M events/s wall, %.2f M events/s CPU\n"
-	       "  [target >= %.0f M events/s inserted: %s]\n",
+	       "  [target >= %.0f M events/s inserted, one core (CPU time): %s]\n",
 	       (unsigned long long)n, (unsigned long long)(n / 8), ru.ru_maxrss / 1024,
 	       n / (t1 - t0) / 1e6, t1 - t0, n / (c1 - c0) / 1e6, c1 - c0, t2 - t1, c2 - c1,
 	       n / (t2 - t0) / 1e6, n / (c2 - c0) / 1e6, TARGET_EPS / 1e6,
-	       n / (t1 - t0) >= TARGET_EPS ? "met" : "MISSED");
+	       n / (c1 - c0) >= TARGET_EPS ? "met" : "MISSED");
 	if (!getenv("BENCH_SQLITE_KEEP"))
 		unlink(path);
 	else

@@ -383,3 +383,36 @@ Test(analyze_sqlite, request_start_time_matches_the_sql_formatting)
 			 "2554-07-21T23:34:33.709551615Z");
 	sqlite3_close(db);
 }
+
+/* Requests are buffered too: a bad row fails the flush at close, which then
+ * removes the file instead of committing a partial database. */
+Test(analyze_sqlite, failed_buffered_insert_fails_close_and_removes_the_file)
+{
+	static const uint64_t cat[SC__COUNT];
+	const struct ana_sql_request r = { .id = 7, .category_ns = cat };
+	struct ana_sql *s = open_new();
+
+	cr_assert_eq(ana_sql_request(s, &r), 0);
+	cr_assert_eq(ana_sql_request(s, &r), 0, "buffered: the duplicate is not seen yet");
+	cr_expect_eq(ana_sql_close(s, true), -EIO);
+	cr_expect_eq(fx_dir_entries(), 0);
+}
+
+Test(analyze_sqlite, failed_flush_is_reported_by_the_call_that_fills_the_buffer)
+{
+	static const uint64_t cat[SC__COUNT];
+	struct ana_sql_request r = { .id = 7, .category_ns = cat };
+	struct ana_sql *s = open_new();
+	int err = 0, i;
+
+	for (i = 0; i < 2000 && !err; i++)
+		err = ana_sql_request(s, &r);
+	cr_expect_eq(err, -EIO);
+	cr_expect_eq(i, 1024, "the 1024th row flushes the buffer");
+	cr_expect(strstr(ana_sql_errmsg(s), "insert into requests: UNIQUE") != NULL, "%s",
+		  ana_sql_errmsg(s));
+	r.id = 8;
+	cr_expect_eq(ana_sql_request(s, &r), -EIO, "a failed load stays failed");
+	cr_expect_eq(ana_sql_close(s, true), -EIO);
+	cr_expect_eq(fx_dir_entries(), 0);
+}
