@@ -8,4 +8,4 @@
 timeout 120 "$BIN/ebpf-analyze" "$TOP/samples/serving.ebt" --report json -o bundled.json ||
 	die "ebpf-analyze failed on the bundled trace"
 $CHECK bundled.json "$TOP/samples/serving.answer.json" \
-	fsync=on small_reads=on futex=on downstream=on
+	fsync=on small_reads=on futex=on lock=on downstream=on

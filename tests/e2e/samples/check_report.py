@@ -4,7 +4,7 @@
 usage: check_report.py REPORT.json LOADGEN.json STATS.json [fault=on|off ...]
        check_report.py REPORT.json ANSWER.json [fault=on|off ...]
 ANSWER.json is {"loadgen": LOADGEN, "server": STATS} (samples/serving.answer.json
-for the bundled trace). faults: fsync, small_reads, futex, downstream.
+for the bundled trace). faults: fsync, small_reads, futex (pool mode), lock, downstream.
 Always checked: the rebuilt request count is within 1% of the requests
 loadgen got answers to, and server-side request p50/p90/p99 are never above
 loadgen's; latency_max=on checks the maximum too.
@@ -81,6 +81,27 @@ def ns_of(entry):
             return entry[k]
     return max((v for k, v in entry.items() if k.endswith("ns") and isinstance(v, (int, float))),
                default=0)
+
+
+def syscall_count(rep, name):
+    return sum(x.get("count", 0) for x in rep.get("syscalls") or [] if x.get("name") == name)
+
+
+def check_exact(rep, st, want):
+    """The recording spans the whole load, so with no event lost the trace
+    holds exactly the syscalls only a fault makes: fsync (the fsync fault),
+    pwrite64 (the lock's snapshot), connect (the downstream calls)."""
+    lost = (rep.get("trace") or {}).get("lost_events")
+    check(lost == 0, "no event lost", "lost_events %s" % lost)
+    if lost != 0:
+        return
+    for fault, name, key in (("fsync", "fsync", "fsyncs"), ("lock", "pwrite64", "lock_writes"),
+                             ("downstream", "connect", "downstream")):
+        if fault not in want:
+            continue
+        exp = st[key] + (st["downstream_errors"] if key == "downstream" else 0)
+        got = syscall_count(rep, name)
+        check(got == exp, "exact %s count" % name, "trace %d, server %d" % (got, exp))
 
 
 def check_count(rep, lg):
@@ -175,6 +196,7 @@ def main(argv):
     want = dict(a.split("=", 1) for a in rest)
     check_count(rep, lg)
     check_latency(rep, lg, want.get("latency_max") == "on")
+    check_exact(rep, st, want)
     if "fsync" in want:
         check_fsync(rep, st, want["fsync"] == "on")
     if "small_reads" in want:

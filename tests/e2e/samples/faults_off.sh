@@ -6,4 +6,4 @@
 require_bpf
 record_load kpool_off 3000 4 normal:80,config:10,enrich:10 --mode pool
 $CHECK kpool_off/report.json kpool_off/loadgen.json kpool_off/stats.json \
-	fsync=off small_reads=off futex=off downstream=off
+	fsync=off small_reads=off futex=off lock=off downstream=off

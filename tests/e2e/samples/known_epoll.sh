@@ -6,4 +6,4 @@
 require_bpf
 record_load kepoll 2000 4 normal:80,config:10,enrich:10 --mode epoll --all-faults
 $CHECK kepoll/report.json kepoll/loadgen.json kepoll/stats.json \
-	fsync=on small_reads=on downstream=on
+	fsync=on small_reads=on lock=on downstream=on

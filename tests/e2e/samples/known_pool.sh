@@ -6,4 +6,4 @@
 require_bpf
 record_load kpool 3000 4 normal:80,config:10,enrich:10 --mode pool --all-faults
 $CHECK kpool/report.json kpool/loadgen.json kpool/stats.json \
-	fsync=on small_reads=on futex=on downstream=on
+	fsync=on small_reads=on futex=on lock=on downstream=on

@@ -8,4 +8,4 @@
 require_bpf
 record_load kpool_long 8000 4 normal:80,config:10,enrich:10 --mode pool --all-faults
 $CHECK kpool_long/report.json kpool_long/loadgen.json kpool_long/stats.json \
-	fsync=on small_reads=on futex=on downstream=on
+	fsync=on small_reads=on futex=on lock=on downstream=on
