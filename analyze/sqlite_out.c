@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -160,31 +161,33 @@ static int exec(struct ana_sql *s, const char *sql, const char *what)
 }
 
 /* An empty file, O_EXCL, in the target's directory (so the final rename
- * stays on one filesystem), with the mode a plain creat() would give. */
+ * stays on one filesystem), created with mode 0666 so that the umask applies
+ * as for any new file (mkstemp's 0600 plus umask() would be racy). */
 static int make_tmp(struct ana_sql *s)
 {
-	size_t n = strlen(s->path) + sizeof("./.tmp-XXXXXX");
-	mode_t mask;
-	int fd, err = 0;
+	size_t n = strlen(s->path) + sizeof("./.tmp-0123456789abcdef");
+	int fd = -1, err = -EEXIST, tries;
+	uint64_t r;
 
 	s->tmp = malloc(n);
 	if (!s->tmp)
 		return -ENOMEM;
-	/* "./" keeps sqlite from reading a relative "file:..." as a URI
-	 * (Debian builds it with SQLITE_USE_URI). */
-	snprintf(s->tmp, n, "%s%s.tmp-XXXXXX", s->path[0] == '/' ? "" : "./", s->path);
-	fd = mkstemp(s->tmp);
-	if (fd < 0) {
-		err = -errno;
+	for (tries = 0; tries < 100 && err == -EEXIST; tries++) {
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			r = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL) ^ (uint64_t)tries;
+		/* "./" keeps sqlite from reading a relative "file:..." as a
+		 * URI (Debian builds it with SQLITE_USE_URI). */
+		snprintf(s->tmp, n, "%s%s.tmp-%016llx", s->path[0] == '/' ? "" : "./", s->path,
+			 (unsigned long long)r);
+		fd = open(s->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		err = fd < 0 ? -errno : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (err) {
 		free(s->tmp);
 		s->tmp = NULL;
-		return err;
 	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask))
-		err = -errno;
-	close(fd);
 	return err;
 }
 

@@ -262,3 +262,13 @@ Test(analyze_sqlite_file, long_strings_survive)
 	sqlite3_close(db);
 	free(big);
 }
+
+Test(analyze_sqlite_file, new_file_mode_follows_the_umask)
+{
+	struct stat st;
+
+	umask(027);
+	cr_assert_eq(load_one(false), 0);
+	cr_assert_eq(stat(fx_db, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0640, "mode %o", st.st_mode & 0777);
+}
