@@ -241,6 +241,28 @@ static int cmp_commit(const void *a, const void *b)
 	return kx < ky ? -1 : kx > ky;
 }
 
+/* One syscall of thread t starting after a user-time gap; returns its exit. */
+static uint64_t emit(struct ebt_event *ev, struct thread *t, struct rng *r,
+		     uint64_t at)
+{
+	struct call c;
+
+	one_call(t, r, &c);
+	at += (uint64_t)lognormal(r, 3000, 1.0);
+	ev->enter_ns = at;
+	ev->duration_ns = 100 + (uint64_t)lognormal(r, c.dur_median, c.sigma);
+	ev->ret = c.ret;
+	ev->arg0 = c.arg0;
+	ev->pid = t->pid;
+	ev->tid = t->tid;
+	ev->nr = c.nr;
+	ev->cpu = t->cpu;
+	/* call site: one of 4 per thread; commit jitter parked in the top bits */
+	ev->stack_id = (t->stack_base + c.nr % 4) | (uint32_t)(next_u64(r) % 2000) << 20;
+	ev->flags = 0;
+	return at + ev->duration_ns;
+}
+
 int synth_generate(struct ebt_event *ev, size_t n, uint64_t seed,
 		   struct synth_info *info)
 {
@@ -268,25 +290,8 @@ int synth_generate(struct ebt_event *ev, size_t n, uint64_t seed,
 			continue;	/* that thread is still busy */
 		if (uniform(&r) < 0.02)
 			t->cpu = (uint32_t)(next_u64(&r) % NCPU);
-		for (uint32_t b = 0; b < burst && i < n; b++, i++) {
-			struct call c;
-
-			one_call(t, &r, &c);
-			at += (uint64_t)lognormal(&r, 3000, 1.0);
-			ev[i].enter_ns = at;
-			ev[i].duration_ns = 100 + (uint64_t)lognormal(&r, c.dur_median, c.sigma);
-			at += ev[i].duration_ns;
-			ev[i].ret = c.ret;
-			ev[i].arg0 = c.arg0;
-			ev[i].pid = t->pid;
-			ev[i].tid = t->tid;
-			ev[i].nr = c.nr;
-			ev[i].cpu = t->cpu;
-			/* call site: one of 4 per thread; jitter parked in the top bits */
-			ev[i].stack_id = (t->stack_base + c.nr % 4) |
-					 (uint32_t)(next_u64(&r) % 2000) << 20;
-			ev[i].flags = 0;
-		}
+		for (uint32_t b = 0; b < burst && i < n; b++, i++)
+			at = emit(&ev[i], t, &r, at);
 		t->free_at = at;
 	}
 	qsort(ev, n, sizeof(*ev), cmp_commit);
