@@ -261,16 +261,17 @@ static int handoff(struct ebt_writer *w)
 	uint32_t ft = atomic_load_explicit(&w->free_tail, memory_order_relaxed);
 	struct job j = { .kind = JOB_EVENTS, .slot = w->cur_slot, .n = w->cur_n };
 
-	if (ft == atomic_load_explicit(&w->free_head, memory_order_acquire) ||
+	/* inline mode gets the buffer back from kick() itself */
+	if ((w->threaded && ft == atomic_load_explicit(&w->free_head, memory_order_acquire)) ||
 	    jobs_space(w) < 2)
 		return -ENOBUFS;
 	push_meta(w);
 	push_job(w, &j);
+	kick(w);
 	w->cur_slot = w->free_ring[ft & w->free_mask];
 	atomic_store_explicit(&w->free_tail, ft + 1, memory_order_release);
 	w->cur_n = 0;
 	w->cur_aged = false;
-	kick(w);
 	return 0;
 }
 

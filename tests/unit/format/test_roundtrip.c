@@ -158,3 +158,18 @@ Test(format_roundtrip, huge_chunks_are_split_under_the_raw_cap)
 	fmt_read_free(&r);
 	free(ev);
 }
+
+Test(format_roundtrip, inline_writer_with_a_single_buffer)
+{
+	struct ebt_event ev[5000];
+	struct ebt_writer_opts o = { .inline_io = true, .pool_chunks = 1, .chunk_events = 1000 };
+	struct fmt_read r;
+
+	fmt_gen_events(ev, 5000, 12);
+	write_events(fmt_path(dir, "one.ebt"), ev, 5000, &o);
+	fmt_read_file(fmt_path(dir, "one.ebt"), &r);
+	cr_assert_eq(r.n_events, 5000);
+	for (size_t i = 0; i < 5000; i++)
+		cr_assert(fmt_event_eq(&r.events[i], &ev[i]), "event %zu differs", i);
+	fmt_read_free(&r);
+}
