@@ -380,3 +380,32 @@ Test(format_damage, chunk_over_the_reader_cap_is_damage)
 	cr_assert_gt(ebt_reader_info(rd)->damaged_chunks, 0);
 	ebt_reader_close(rd);
 }
+
+Test(format_damage, a_missing_chunk_is_reported_as_a_sequence_jump)
+{
+	uint8_t *buf = malloc(orig_len);
+	size_t cut = pos[2].end - pos[2].off;	/* drop META chunk 2 */
+	struct ebt_reader *rd = NULL;
+	struct ebt_chunk c;
+	size_t events = 0, warned = 0;
+	int n;
+
+	memcpy(buf, orig, pos[2].off);
+	memcpy(buf + pos[2].off, orig + pos[2].end, orig_len - pos[2].end);
+	fmt_spit(fmt_path(dir, "gap.ebt"), buf, orig_len - cut);
+	free(buf);
+	cr_assert_eq(ebt_reader_open(fmt_path(dir, "gap.ebt"), NULL, &rd), 0);
+	while ((n = ebt_reader_next(rd, &c)) == 1) {
+		events += c.n_events;
+		if (ebt_reader_warning(rd)) {
+			warned++;
+			cr_assert(strstr(ebt_reader_warning(rd), "sequence jumps from 2 to 3"),
+				  "%s", ebt_reader_warning(rd));
+		}
+	}
+	cr_assert_eq(n, 0);
+	cr_assert_eq(warned, 1);
+	cr_assert_eq(events, SMALL_EVENTS);
+	cr_assert_eq(ebt_reader_info(rd)->damaged_chunks, 0);
+	ebt_reader_close(rd);
+}
