@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages the build and tests need. Root installs what is
 # missing; anyone else gets the exact apt-get line.
-# Usage: install-deps.sh [build|bpf|test|bench|all]
+# Usage: install-deps.sh [build|bpf|test|bench|browser|all]
 set -eu
 what=${1:-all}
 base="make gcc pkg-config libzstd-dev libsqlite3-dev libcsv-dev libyaml-dev libjansson-dev libxxhash-dev"
@@ -11,13 +11,16 @@ test="libcriterion-dev sqlite3 python3 procps"
 extra="libmicrohttpd-dev libdw-dev"
 # make bench: the perf stat floor and a real server under load
 bench="linux-perf nginx-light wrk"
+# the HTML report test (tests/e2e/viz) only: a headless browser
+browser="chromium"
 case "$what" in
 build) pkgs="$base $extra" ;;
 bpf) pkgs="$bpf" ;;
 test) pkgs="$test" ;;
 bench) pkgs="$bench" ;;
+browser) pkgs="$browser" ;;
 all) pkgs="$base $extra $bpf $test" ;;
-*) echo "usage: $0 [build|bpf|test|bench|all]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|bpf|test|bench|browser|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/engine_sql.h"
+#include "analyze/viz.h"
 #include "common/alloc.h"
 #include "common/log.h"
 
@@ -496,6 +497,8 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		ana_fd_release(e, c.fd);
 	if (e->sql)
 		ana_sqlsink_event(e, &c);
+	if (e->opts->viz)
+		ana_viz_event(e, &c);
 }
 
 /* Exited threads are folded into their process two chunks after their EXIT

@@ -274,3 +274,48 @@ int ana_esc_prom(FILE *f, const char *s, size_t len)
 	}
 	return done(f);
 }
+
+int ana_esc_json_script(FILE *f, const char *json, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)json;
+
+	for (size_t i = 0; p && i < len; i++) {
+		if (p[i] == '<' || p[i] == '>' || p[i] == '&') {
+			fprintf(f, "\\u%04x", p[i]);
+		} else if (p[i] == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
+			   (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			fputs(p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", f);
+			i += 2;
+		} else {
+			putc(p[i], f);
+		}
+	}
+	return done(f);
+}
+
+int ana_esc_folded(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned int cp;
+
+	while (p && i < len) {
+		if (p[i] >= 0x80) {
+			n = ana_utf8_decode(p + i, len - i, &cp);
+			if (n && !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 && cp != 0x2029)
+				fwrite(p + i, 1, n, f);
+			else
+				fputs("\xef\xbf\xbd", f);
+			i += n ? n : 1;
+			continue;
+		}
+		if (p[i] == ';')
+			putc(':', f);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			fputs("\xef\xbf\xbd", f);
+		else
+			putc(p[i], f);
+		i++;
+	}
+	return done(f);
+}

@@ -44,6 +44,18 @@ int ana_esc_html_attr(FILE *f, const char *s, size_t len);
  * backslash, double quote and newline escaped; invalid UTF-8 -> U+FFFD. */
 int ana_esc_prom(FILE *f, const char *s, size_t len);
 
+/* JSON text produced by ana_esc_json()/jsonw, made safe inside an HTML
+ * <script> element: < > & become \u003c \u003e \u0026 and U+2028/2029
+ * become \u2028/\u2029. In valid JSON these bytes occur only inside
+ * strings, so the parsed value is unchanged and nothing can close the
+ * element or start a comment. */
+int ana_esc_json_script(FILE *f, const char *json, size_t len);
+
+/* One frame of a folded stack (flamegraph.pl, inferno, speedscope): ';'
+ * (the frame separator) becomes ':', control characters and invalid UTF-8
+ * become U+FFFD, so no name can add a frame or a line. */
+int ana_esc_folded(FILE *f, const char *s, size_t len);
+
 /*
  * Decodes one UTF-8 sequence at s[0..len): returns its length (1..4) and
  * sets *cp, or 0 for an invalid/overlong/surrogate/truncated sequence

@@ -18,6 +18,7 @@ void ana_opts_init(struct ana_opts *o)
 	o->requests = ANA_REQ_AUTO;
 	o->request_timeout_ns = 30ull * 1000000000ull;
 	o->color = ANA_COLOR_AUTO;
+	o->max_events = 1000000;
 }
 
 void ana_opts_free(struct ana_opts *o)
@@ -34,9 +35,13 @@ void ana_usage(FILE *f)
 "       ebpf-analyze info TRACE...\n"
 "Explain where syscall latency goes in .ebt traces, offline.\n"
 "\n"
-"  -r, --report FORMAT         text, md, json or csv [default: text]\n"
+"  -r, --report FORMAT         text, md, json, csv or html [default: text]\n"
 "  -o, --output FILE           write the report to FILE [default: stdout]\n"
 "      --csv-dir DIR           write every CSV table into DIR\n"
+"      --export KIND           perfetto (trace-event JSON) or folded (stacks of\n"
+"                              time in ns) instead of the report\n"
+"      --max-events N          Perfetto: write at most N syscall slices\n"
+"                              [default: 1000000]\n"
 "      --sqlite FILE           load events and results into an SQLite database\n"
 "      --force                 replace an existing --sqlite database\n"
 "  -p, --pid PID               only these processes; repeatable or comma list\n"
@@ -59,12 +64,15 @@ void ana_usage(FILE *f)
 "\n"
 "Verbs:\n"
 "  info TRACE...               print a trace's metadata without analysing it\n"
+"  diff BEFORE AFTER           compare two traces (--report text, md, json, html)\n"
 "\n"
 "Examples:\n"
 "  ebpf-analyze app.ebt                     text report on the terminal\n"
 "  ebpf-analyze app.ebt --report md -o r.md Markdown for a ticket\n"
 "  ebpf-analyze app.ebt --sqlite app.db     load everything into SQLite\n"
-"  ebpf-analyze a.ebt b.ebt --report json   merge two traces by time\n",
+"  ebpf-analyze a.ebt b.ebt --report json   merge two traces by time\n"
+"  ebpf-analyze app.ebt --report html -o r.html  report to open in a browser\n"
+"  ebpf-analyze diff old.ebt new.ebt        what changed after a fix\n",
 	      f);
 }
 
@@ -205,17 +213,27 @@ int ana_parse_time_bound(const char *s, struct ana_time_bound *out)
 /* One option by its long name; shared by argv and the config file. */
 int ana_opts_set(struct ana_opts *o, const char *name, const char *v, char *err, size_t len)
 {
-	static const char *const reports[] = { "text", "md", "json", "csv" };
+	static const char *const reports[] = { "text", "md", "json", "csv", "html" };
+	static const char *const exports[] = { "none", "perfetto", "folded" };
 	static const char *const methods[] = { "auto", "connection", "thread", "none" };
 	static const char *const colors[] = { "auto", "always", "never" };
 	uint64_t n;
 	int i;
 
 	if (!strcmp(name, "report")) {
-		i = pick(v, reports, 4);
+		i = pick(v, reports, 5);
 		if (i < 0)
 			return fail(err, len, "unknown report format '%s'", v);
 		o->report = (enum ana_report)i;
+	} else if (!strcmp(name, "export")) {
+		i = pick(v, exports, 3);
+		if (i < 0)
+			return fail(err, len, "unknown export '%s' (perfetto or folded)", v);
+		o->export_fmt = (enum ana_export)i;
+	} else if (!strcmp(name, "max-events")) {
+		if (parse_u64(v, 1, UINT64_MAX, &n))
+			return fail(err, len, "invalid --max-events '%s'", v);
+		o->max_events = n;
 	} else if (!strcmp(name, "requests")) {
 		i = pick(v, methods, 4);
 		if (i < 0)
@@ -265,6 +283,8 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, 'r' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "csv-dir", required_argument, NULL, 'D' },
+	{ "export", required_argument, NULL, 'X' },
+	{ "max-events", required_argument, NULL, 'M' },
 	{ "sqlite", required_argument, NULL, 'S' },
 	{ "force", no_argument, NULL, 'F' },
 	{ "pid", required_argument, NULL, 'p' },

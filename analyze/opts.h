@@ -12,7 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum ana_report { ANA_REPORT_TEXT = 0, ANA_REPORT_MD, ANA_REPORT_JSON, ANA_REPORT_CSV };
+enum ana_report {
+	ANA_REPORT_TEXT = 0, ANA_REPORT_MD, ANA_REPORT_JSON, ANA_REPORT_CSV, ANA_REPORT_HTML
+};
+/* --export: a timeline or stack file instead of the report. */
+enum ana_export { ANA_EXPORT_NONE = 0, ANA_EXPORT_PERFETTO, ANA_EXPORT_FOLDED };
 enum ana_req_method {
 	ANA_REQ_AUTO = 0, ANA_REQ_CONNECTION = 1, ANA_REQ_THREAD = 2, ANA_REQ_NONE = 3
 };
@@ -26,8 +30,15 @@ struct ana_time_bound {
 	uint64_t ns;		/* Unix-epoch ns, or offset ns */
 };
 
+struct ana_viz;
+
 struct ana_opts {
 	enum ana_report report;
+	enum ana_export export_fmt;
+	uint64_t max_events;	/* --max-events: Perfetto slices written */
+	/* Per-event sink of the HTML report and the exports, set by
+	 * ana_viz_run() on its own copy of the options, never by the CLI. */
+	struct ana_viz *viz;
 	const char *output;	/* NULL: stdout */
 	const char *csv_dir;
 	const char *sqlite;

@@ -10,6 +10,7 @@
 
 #include "analyze/engine.h"
 #include "analyze/engine_sql.h"
+#include "analyze/viz.h"
 #include "common/log.h"
 
 struct input {
@@ -165,6 +166,8 @@ int ana_run(const struct ana_opts *o)
 	FILE *f = stdout;
 	int err;
 
+	if (o->report == ANA_REPORT_HTML || o->export_fmt != ANA_EXPORT_NONE)
+		return ana_viz_run(o);
 	err = ana_analyze_files(o, &e);
 	if (err)
 		return err;

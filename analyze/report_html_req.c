@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/* HTML report data: requests with their captured syscalls, and findings. */
+#include "analyze/report_html_internal.h"
+
+#include <string.h>
+
+#include "analyze/report_util.h"
+
+static void req_events(struct ana_jw *w, const struct ana_viz_req *q)
+{
+	ana_jw_arr(w, "events");
+	for (uint32_t i = 0; i < q->n; i++) {
+		const struct ana_viz_ev *ev = &q->ev[i];
+
+		ana_jw_arr(w, NULL);
+		ana_jw_i64(w, NULL, (int64_t)(ev->ts - q->r.start_ts));
+		ana_jw_u64(w, NULL, ev->dur);
+		ana_jw_u64(w, NULL, ev->sid);
+		ana_jw_i64(w, NULL, ev->ret);
+		ana_jw_u64(w, NULL, ev->in_req);
+		ana_jw_end_arr(w);
+	}
+	ana_jw_end_arr(w);
+	ana_jw_u64(w, "more", q->more);
+}
+
+static void request(struct ana_jw *w, const struct ana_engine *e, const struct ana_req *r,
+		    const struct ana_viz_req *q)
+{
+	const struct ana_thread *t = ana_map_get(&e->threads, (uint64_t)r->file << 32 | r->tid);
+
+	ana_jw_obj(w, NULL);
+	ana_jw_i64(w, "id", r->id);
+	ana_jw_u64(w, "pid", r->pid);
+	ana_jw_u64(w, "tid", r->tid);
+	ana_jw_str(w, "comm", t ? t->comm : "");
+	ana_jw_i64(w, "fd", r->fd);
+	ana_jw_str(w, "peer", r->peer);
+	ana_jw_u64(w, "start", ana_engine_wall(e, r->file, r->start_ts));
+	ana_jw_u64(w, "dur", r->end_ts - r->start_ts);
+	ana_jw_u64(w, "syscalls", r->syscalls);
+	ana_jw_u64(w, "syscall_ns", r->syscall_ns);
+	ana_jw_bool(w, "complete", r->complete);
+	ana_jw_bool(w, "lossy", r->lossy);
+	if (q)
+		req_events(w, q);
+	ana_jw_end_obj(w);
+}
+
+void ana_html_data_requests(struct ana_jw *w, const struct ana_viz *v,
+			    const struct ana_engine *e)
+{
+	const struct ana_hist *h = &e->req_h;
+	char method[96];
+
+	ana_jw_obj(w, "requests");
+	ana_jw_str(w, "method", ana_method_summary(e, method, sizeof(method)));
+	ana_jw_u64(w, "count", e->req_count);
+	ana_jw_u64(w, "incomplete", e->req_incomplete);
+	ana_jw_u64(w, "lossy", e->req_lossy);
+	ana_jw_u64(w, "p50", ana_hist_quantile(h, 0.5));
+	ana_jw_u64(w, "p90", ana_hist_quantile(h, 0.9));
+	ana_jw_u64(w, "p99", ana_hist_quantile(h, 0.99));
+	ana_jw_u64(w, "max", h->max);
+	ana_jw_arr(w, "slowest");
+	for (uint32_t i = 0; i < v->nreqs; i++)
+		request(w, e, &v->reqs[i].r, &v->reqs[i]);
+	if (!v->nreqs) {
+		for (uint32_t i = 0; i < e->nslowest; i++)
+			request(w, e, &e->slowest[i], NULL);
+	}
+	ana_jw_end_arr(w);
+	ana_jw_u64(w, "cap_events", ANA_VIZ_CAP_EVENTS);
+	ana_jw_end_obj(w);
+}
+
+static void hotspots(struct ana_jw *w, const struct ana_engine *e)
+{
+	ana_jw_str(w, "hot_basis", e->hot_in_request ? "in-request time" : "non-idle time");
+	ana_jw_arr(w, "hotspots");
+	for (uint32_t i = 0; i < e->nhot; i++) {
+		const struct ana_hotspot *h = &e->hot[i];
+
+		ana_jw_obj(w, NULL);
+		ana_jw_str(w, "kind", h->is_category ? "category" : "syscall");
+		ana_jw_str(w, "name", h->name);
+		ana_jw_u64(w, "count", h->count);
+		ana_jw_u64(w, "total", h->ns);
+		ana_jw_dbl(w, "share", h->share);
+		ana_jw_u64(w, "p99", h->p99_ns);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+}
+
+static void outliers(struct ana_jw *w, const struct ana_engine *e)
+{
+	ana_jw_arr(w, "outliers");
+	for (uint32_t i = 0; i < e->noutliers; i++) {
+		const struct ana_outlier *o = &e->outliers[i];
+
+		ana_jw_obj(w, NULL);
+		ana_jw_str(w, "name", o->is_request ? "request" : e->sys[o->sid]->name);
+		ana_jw_u64(w, "start", ana_engine_wall(e, o->ev.file, o->ev.ts));
+		ana_jw_u64(w, "dur", o->ev.dur);
+		ana_jw_u64(w, "pid", o->ev.pid);
+		ana_jw_u64(w, "tid", o->ev.tid);
+		ana_jw_i64(w, "req", o->ev.req);
+		ana_jw_dbl(w, "score", o->score);
+		ana_jw_str(w, "rule", o->rule);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+}
+
+void ana_html_data_findings(struct ana_jw *w, const struct ana_engine *e)
+{
+	hotspots(w, e);
+	outliers(w, e);
+	ana_jw_arr(w, "suggestions");
+	for (uint32_t i = 0; i < e->nsugg; i++) {
+		ana_jw_obj(w, NULL);
+		ana_jw_str(w, "rule", e->sugg[i].rule);
+		ana_jw_str(w, "title", e->sugg[i].title);
+		ana_jw_str(w, "evidence", e->sugg[i].evidence);
+		ana_jw_u64(w, "weight", e->sugg[i].weight_ns);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+}
