@@ -35,7 +35,8 @@ void ana_usage(FILE *f)
 "       ebpf-analyze info TRACE...\n"
 "Explain where syscall latency goes in .ebt traces, offline.\n"
 "\n"
-"  -r, --report FORMAT         text, md, json, csv or html [default: text]\n"
+"  -r, --report FORMAT         text, md, json, csv, html or prometheus\n"
+"                              [default: text]\n"
 "  -o, --output FILE           write the report to FILE [default: stdout]\n"
 "      --csv-dir DIR           write every CSV table into DIR\n"
 "      --export KIND           perfetto (trace-event JSON) or folded (stacks of\n"
@@ -44,6 +45,12 @@ void ana_usage(FILE *f)
 "                              [default: 1000000]\n"
 "      --sqlite FILE           load events and results into an SQLite database\n"
 "      --force                 replace an existing --sqlite database\n"
+"      --follow                read TRACE while the recorder writes it, until\n"
+"                              it finishes or SIGINT/SIGTERM\n"
+"      --listen ADDR:PORT      serve Prometheus metrics on\n"
+"                              http://ADDR:PORT/metrics (PORT: on 127.0.0.1)\n"
+"      --linger SEC            keep serving the final metrics SEC seconds\n"
+"                              [default: 0 with --follow, else until SIGTERM]\n"
 "  -p, --pid PID               only these processes; repeatable or comma list\n"
 "  -t, --tid TID               only these threads; repeatable or comma list\n"
 "  -c, --comm NAME             only processes/threads named NAME; repeatable\n"
@@ -70,6 +77,7 @@ void ana_usage(FILE *f)
 "  ebpf-analyze app.ebt                     text report on the terminal\n"
 "  ebpf-analyze app.ebt --report md -o r.md Markdown for a ticket\n"
 "  ebpf-analyze app.ebt --sqlite app.db     load everything into SQLite\n"
+"  ebpf-analyze --follow app.ebt --listen 9464   live Prometheus /metrics\n"
 "  ebpf-analyze a.ebt b.ebt --report json   merge two traces by time\n"
 "  ebpf-analyze app.ebt --report html -o r.html  report to open in a browser\n"
 "  ebpf-analyze diff old.ebt new.ebt        what changed after a fix\n",
@@ -220,7 +228,9 @@ int ana_opts_set(struct ana_opts *o, const char *name, const char *v, char *err,
 	uint64_t n;
 	int i;
 
-	if (!strcmp(name, "report")) {
+	if (!strcmp(name, "report") && !strcmp(v, "prometheus")) {
+		o->report = ANA_REPORT_PROM;
+	} else if (!strcmp(name, "report")) {
 		i = pick(v, reports, 5);
 		if (i < 0)
 			return fail(err, len, "unknown report format '%s'", v);
@@ -269,6 +279,14 @@ int ana_opts_set(struct ana_opts *o, const char *name, const char *v, char *err,
 		if (parse_u64(v, 1, 100000, &n))
 			return fail(err, len, "invalid --top '%s' (1..100000)", v);
 		o->top = (uint32_t)n;
+	} else if (!strcmp(name, "listen")) {
+		if (!*v || own(o, v, strlen(v), &o->listen))
+			return fail(err, len, "invalid --listen '%s'", v);
+	} else if (!strcmp(name, "linger")) {
+		if (parse_u64(v, 0, 31536000, &n))
+			return fail(err, len, "invalid --linger '%s' (0..31536000 s)", v);
+		o->linger_s = (uint32_t)n;
+		o->linger_set = true;
 	} else if (!strcmp(name, "request-timeout-ms")) {
 		if (parse_u64(v, 1, 86400000, &n))
 			return fail(err, len, "invalid --request-timeout-ms '%s'", v);
@@ -285,6 +303,9 @@ static const struct option longopts[] = {
 	{ "csv-dir", required_argument, NULL, 'D' },
 	{ "export", required_argument, NULL, 'X' },
 	{ "max-events", required_argument, NULL, 'M' },
+	{ "follow", no_argument, NULL, 'L' },
+	{ "listen", required_argument, NULL, 'N' },
+	{ "linger", required_argument, NULL, 'G' },
 	{ "sqlite", required_argument, NULL, 'S' },
 	{ "force", no_argument, NULL, 'F' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -352,6 +373,7 @@ int ana_opts_parse(struct ana_opts *o, int argc, char **argv, char *err, size_t 
 		case 'D': o->csv_dir = optarg; break;
 		case 'S': o->sqlite = optarg; break;
 		case 'F': o->force = true; break;
+		case 'L': o->follow = true; break;
 		case 'C': o->config = optarg; break;
 		case 'q': o->verbosity = -1; break;
 		case 'v': o->verbosity++; break;
@@ -383,6 +405,10 @@ int ana_opts_validate(const struct ana_opts *o, char *err, size_t len)
 	if (o->since.set && o->until.set && o->since.relative == o->until.relative &&
 	    o->since.ns > o->until.ns)
 		return fail(err, len, "--since is after --until");
+	if (o->follow && o->ninputs != 1)
+		return fail(err, len, "--follow reads exactly one trace");
+	if (o->linger_set && !o->listen)
+		return fail(err, len, "--linger needs --listen");
 	if (o->sqlite && o->output && !strcmp(o->sqlite, o->output))
 		return fail(err, len, "--sqlite and --output name the same file");
 	return 0;

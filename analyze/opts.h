@@ -13,7 +13,8 @@
 #include <stdio.h>
 
 enum ana_report {
-	ANA_REPORT_TEXT = 0, ANA_REPORT_MD, ANA_REPORT_JSON, ANA_REPORT_CSV, ANA_REPORT_HTML
+	ANA_REPORT_TEXT = 0, ANA_REPORT_MD, ANA_REPORT_JSON, ANA_REPORT_CSV, ANA_REPORT_HTML,
+	ANA_REPORT_PROM
 };
 /* --export: a timeline or stack file instead of the report. */
 enum ana_export { ANA_EXPORT_NONE = 0, ANA_EXPORT_PERFETTO, ANA_EXPORT_FOLDED };
@@ -42,6 +43,10 @@ struct ana_opts {
 	const char *output;	/* NULL: stdout */
 	const char *csv_dir;
 	const char *sqlite;
+	bool follow;		/* --follow: the trace is still being written */
+	const char *listen;	/* --listen ADDR:PORT, NULL: no server */
+	bool linger_set;
+	uint32_t linger_s;	/* --linger: serve the final figures this long */
 	bool force;
 	uint32_t pids[ANA_MAX_FILTER], npids;
 	uint32_t tids[ANA_MAX_FILTER], ntids;

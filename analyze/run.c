@@ -10,6 +10,8 @@
 
 #include "analyze/engine.h"
 #include "analyze/engine_sql.h"
+#include "analyze/live.h"
+#include "analyze/prom.h"
 #include "analyze/viz.h"
 #include "common/log.h"
 
@@ -153,6 +155,8 @@ static int write_report(const struct ana_opts *o, const struct ana_engine *e, FI
 		return ana_report_json(e, f);
 	case ANA_REPORT_CSV:
 		return ana_report_csv(e, f, "syscalls");
+	case ANA_REPORT_PROM:
+		return ana_report_prom(e, f);
 	case ANA_REPORT_MD:
 		return ana_report_text(e, f, true, false);
 	default:
@@ -168,7 +172,7 @@ int ana_run(const struct ana_opts *o)
 
 	if (o->report == ANA_REPORT_HTML || o->export_fmt != ANA_EXPORT_NONE)
 		return ana_viz_run(o);
-	err = ana_analyze_files(o, &e);
+	err = ana_live_wanted(o) ? ana_live_analyze(o, &e) : ana_analyze_files(o, &e);
 	if (err)
 		return err;
 	warn_damage(e);
@@ -181,6 +185,12 @@ int ana_run(const struct ana_opts *o)
 	}
 	if (o->sqlite && !o->output && o->report == ANA_REPORT_TEXT && o->verbosity < 0)
 		goto out;
+	if (o->report == ANA_REPORT_PROM && o->output) {
+		err = ana_prom_write_file(e, o->output);
+		if (err)
+			log_error("cannot write %s: %s", o->output, strerror(-err));
+		goto out;
+	}
 	if (o->output) {
 		f = fopen(o->output, "w");
 		if (!f) {
