@@ -93,6 +93,9 @@ struct ana_sql_stat {
 	/* Added: scope "window" only: the syscall this window row covers, or
 	 * NULL for all syscalls of the window (window_stats.syscall). */
 	const char *window_syscall;
+	/* Added: scope "window" only: the window's length (window_stats.window_ns;
+	 * 0 stores NULL, unknown). */
+	uint64_t window_ns;
 };
 int ana_sql_stat(struct ana_sql *s, const struct ana_sql_stat *st);
 

@@ -108,6 +108,8 @@ int ana_sql_stat(struct ana_sql *s, const struct ana_sql_stat *g)
 	sql_bind_u64(st, 10, g->p90_ns);
 	sql_bind_u64(st, 11, g->p99_ns);
 	sql_bind_u64(st, 12, g->p999_ns);
+	if (stat_scopes[i].stmt == SQ_STAT_WINDOW)
+		sql_bind_u64_or_null(st, 13, g->window_ns, 0);
 	return sql_step(s, stat_scopes[i].stmt, stat_scopes[i].what);
 }
 

@@ -46,7 +46,7 @@ const char sql_schema[] =
 	"CREATE TABLE thread_stats (tid INTEGER NOT NULL, " STAT_COLS ");\n"
 	"CREATE TABLE window_stats (window_start_ns INTEGER NOT NULL,\n"
 	" window_time TEXT GENERATED ALWAYS AS (" ISO("window_start_ns") ") VIRTUAL,\n"
-	" syscall TEXT, " STAT_COLS ");\n"
+	" syscall TEXT, " STAT_COLS ", window_ns INTEGER);\n"
 	"CREATE TABLE requests (\n"
 	" id INTEGER PRIMARY KEY, file_idx INTEGER NOT NULL, pid INTEGER NOT NULL,\n"
 	" tid INTEGER NOT NULL, fd INTEGER, peer TEXT, method TEXT,\n"
@@ -148,8 +148,9 @@ const char *const sql_insert[SQ__COUNT] = {
 	[SQ_STAT_THREAD] = "INSERT INTO thread_stats VALUES"
 			   " (?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[SQ_STAT_WINDOW] = "INSERT INTO window_stats (window_start_ns, syscall, count, errors,"
-			   " total_ns, mean_ns, min_ns, max_ns, p50_ns, p90_ns, p99_ns, p999_ns)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			   " total_ns, mean_ns, min_ns, max_ns, p50_ns, p90_ns, p99_ns, p999_ns,"
+			   " window_ns) VALUES"
+			   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[SQ_REQUEST] = NULL,	/* a row buffer */
 	[SQ_HOTSPOT] = "INSERT INTO hotspots VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQ_OUTLIER] = "INSERT INTO outliers (kind, name, wall_ns, duration_ns, pid, tid,"

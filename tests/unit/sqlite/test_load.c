@@ -189,7 +189,7 @@ Test(analyze_sqlite, request_columns_follow_syscall_categories)
 Test(analyze_sqlite, stats_go_to_the_table_of_their_scope)
 {
 	struct ana_sql_stat g = { "syscall", "read", "file", 10, 2, 1000, 100, 10, 400,
-				  90, 300, 390, 400, NULL };
+				  90, 300, 390, 400, NULL, 0 };
 	struct ana_sql *s = open_new();
 	sqlite3 *db;
 
@@ -221,6 +221,7 @@ Test(analyze_sqlite, stats_go_to_the_table_of_their_scope)
 		     1795000020000000000LL);
 	cr_expect_str_eq(fx_text(db, "SELECT window_time || ' ' || syscall FROM window_stats",
 				 NULL), "2026-11-18T11:07:00.000000000Z read");
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM window_stats WHERE window_ns IS NULL"), 1);
 	sqlite3_close(db);
 }
 
