@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyze/diff.h"
 #include "common/log.h"
 
 static int cmd_analyze(struct ana_opts *o)
@@ -19,12 +20,18 @@ static int cmd_info(struct ana_opts *o)
 	return ana_info(o, stdout);
 }
 
+static int cmd_diff(struct ana_opts *o)
+{
+	return ana_diff_main(o);
+}
+
 static const struct verb {
 	const char *name;
 	int (*fn)(struct ana_opts *o);
 	const char *summary;
 } verbs[] = {
 	{ "info", cmd_info, "print a trace's metadata without analysing it" },
+	{ "diff", cmd_diff, "compare two traces: before and after a change" },
 };
 
 static int usage_error(const char *msg)
