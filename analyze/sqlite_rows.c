@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The result rows: one function per table, all parameters bound. */
+/* One function per table: events and requests through the row buffers,
+ * the smaller tables through one prepared INSERT each, all values bound. */
 #include "analyze/sqlite_out.h"
 
 #include <errno.h>
