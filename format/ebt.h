@@ -38,7 +38,7 @@
 #define EBT_MAX_CHUNK_EVENTS	(1u << 20)
 #define EBT_MAX_STRING		65536u		/* one string field */
 #define EBT_MAX_STACK_DEPTH	127u
-#define EBT_MAX_CHUNK_RECORDS	(1u << 20)	/* records in one META chunk */
+#define EBT_MAX_CHUNK_RECORDS	(1u << 18)	/* records in one META chunk */
 
 /*
  * One syscall, as the analyzer sees it. Timestamps are nanoseconds of the

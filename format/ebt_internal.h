@@ -259,10 +259,15 @@ int ebt_events_decode(struct ebt_dec *d, const uint8_t *p, size_t len,
  */
 int ebt_record_encode(struct ebt_buf *b, const struct ebt_record *rec);
 
-/* Bytes of arena ebt_records_decode() may need for a payload of len. */
+/*
+ * Bytes of arena ebt_records_decode() may need for a payload of len: a
+ * string of n bytes needs n + 1 and took 8 + n in the payload; an ips array
+ * needs at most 7 bytes of alignment plus its 8 * depth, and took 8 + 8 *
+ * depth.
+ */
 static inline size_t ebt_records_arena_bound(size_t len)
 {
-	return 2 * len + 64;
+	return len + 16;
 }
 
 /*
