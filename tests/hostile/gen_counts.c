@@ -47,9 +47,9 @@ int gen_threads(const char *out)
 	return hw_close(&h);
 }
 
-/* 1.1M FD records (distinct paths, more than the fd table holds), 5000
- * sockets with distinct peers (more than the peer table), 300k events each
- * on a distinct fd, and fds that are negative or never described. */
+/* 5000 sockets with distinct peers (more than the peer table), 1.1M FD
+ * records with distinct paths (more than the fd table holds), 300k events
+ * each on a distinct fd, and fds that are negative or never described. */
 int gen_fds(const char *out)
 {
 	char path[64];
@@ -62,16 +62,16 @@ int gen_fds(const char *out)
 	hw_std_meta(&h, T0);
 	hw_task(&h, EBT_TASK_SNAPSHOT, 42, 42, ebt_str_c("fdhog"), ebt_str_c("/bin/fdhog"),
 		ebt_str_c("fdhog"));
-	for (uint32_t i = 0; i < 1100000 && !h.err; i++) {
-		snprintf(path, sizeof(path), "/tmp/f%u", i);
-		hw_fd(&h, EBT_FD_FILE, 42, (int32_t)(10 + i), ebt_str_c(path),
-		      (struct ebt_str){ 0 });
-	}
 	for (uint32_t i = 0; i < 5000 && !h.err; i++) {
 		snprintf(path, sizeof(path), "10.%u.%u.%u:%u", i >> 16, (i >> 8) & 255,
 			 i & 255, 1000 + i);
 		hw_fd(&h, EBT_FD_SOCKET, 42, (int32_t)(2000000 + i), ebt_str_c("socket:[1]"),
 		      ebt_str_c(path));
+	}
+	for (uint32_t i = 0; i < 1100000 && !h.err; i++) {
+		snprintf(path, sizeof(path), "/tmp/f%u", i);
+		hw_fd(&h, EBT_FD_FILE, 42, (int32_t)(10 + i), ebt_str_c(path),
+		      (struct ebt_str){ 0 });
 	}
 	hw_fd(&h, EBT_FD_FILE, 42, -1, ebt_str_c("/neg"), (struct ebt_str){ 0 });
 	hw_fd(&h, EBT_FD_FILE, 42, INT32_MIN, ebt_str_c("/min"), (struct ebt_str){ 0 });

@@ -33,11 +33,17 @@ NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 BAD_TEXT_CP = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {
     0x200E, 0x200F, 0x061C}
 problems = []
+MAX_SAME = 3             # print at most this many problems of one kind
 
 
-def problem(msg):
-    problems.append(msg)
-    print("FAIL " + msg)
+def problem(msg, kind=None):
+    """Records a finding; kind groups repeats (only the first few print)."""
+    problems.append(kind or msg)
+    same = problems.count(kind) if kind else 1
+    if same <= MAX_SAME:
+        print("FAIL " + msg)
+    elif same == MAX_SAME + 1:
+        print("FAIL ... more of: %s" % kind)
 
 
 def note(msg):
@@ -171,10 +177,12 @@ def check_csv_file(path, values):
     width = len(rows[0])
     for n, row in enumerate(rows[1:], 2):
         if len(row) != width:
-            problem("csv %s: row %d has %d cells, header has %d" % (path, n, len(row), width))
+            problem("csv %s: row %d has %d cells, header has %d" % (path, n, len(row), width),
+                    "csv width %s" % path)
         for cell in row:
             if cell[:1] and cell[0] in FORMULA and not NUMBER.match(cell):
-                problem("csv %s: row %d: cell starts a formula: %r" % (path, n, cell[:40]))
+                problem("csv %s: row %d: cell starts a formula: %r" % (path, n, cell[:40]),
+                        "csv formula %s" % path)
             values.append(cell)
 
 
@@ -299,10 +307,12 @@ def check_text_common(path, what):
             cp = ord(ch)
             if cp < 0x20 or cp == 0x7F or 0x80 <= cp < 0xA0 or cp in BAD_TEXT_CP \
                     or cp in (0x2028, 0x2029):
-                problem("%s: line %d holds raw control character U+%04X" % (what, n, cp))
+                problem("%s: line %d holds raw control character U+%04X" % (what, n, cp),
+                        "%s raw U+%04X" % (what, cp))
                 break
         if re.match(r"^\s*(FORGED|# HELP forged)", line):
-            problem("%s: line %d is forged by trace content: %r" % (what, n, line[:60]))
+            problem("%s: line %d is forged by trace content: %r" % (what, n, line[:60]),
+                    "%s forged line" % what)
     return text
 
 
@@ -335,12 +345,13 @@ def check_md_tables(text):
         if width is None:
             width = len(cells)
         elif len(cells) != width:
-            problem("md: line %d has %d cells, its table %d" % (n, len(cells), width))
+            problem("md: line %d has %d cells, its table %d" % (n, len(cells), width),
+                    "md cells")
         for c in cells:
             if re.search(r"(?<!\\)`", c):
-                problem("md: line %d: unescaped backtick in a cell" % n)
+                problem("md: line %d: unescaped backtick in a cell" % n, "md backtick")
             if re.search(r"<(script|img|b)\b", c):
-                problem("md: line %d: raw HTML tag in a cell" % n)
+                problem("md: line %d: raw HTML tag in a cell" % n, "md html")
 
 
 def md_unescape(s):

@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Hostile strings (HTML/script, quotes, backslashes, newlines, ESC and bidi
+# controls, invalid UTF-8, NUL bytes, CSV formulas, SQL, Markdown and
+# Prometheus breakers, 64 KiB names) in every name a trace carries: every
+# output keeps its structure and shows each string as data.
+. "$TOP/tests/e2e/hostile/hostile.inc"
+
+"$GEN" names names.ebt names.manifest || die "generator failed"
+all_outputs names.ebt names names.manifest
+# each output alone too, and the one-table CSV report
+run_bounded names-csv "$ANA" names.ebt --report csv -o names.csv && check csv names.csv
+rm -f alone.db
+run_bounded names-sqlite "$ANA" names.ebt -q --sqlite alone.db &&
+	check sqlite alone.db --json names.json --manifest names.manifest
+rm -rf alone.csvd
+run_bounded names-csvdir "$ANA" names.ebt --csv-dir alone.csvd &&
+	check csv alone.csvd --manifest names.manifest
+run_bounded names-stdout "$ANA" names.ebt --report json && check json names-stdout.out \
+	--manifest names.manifest
+json_is names "j['trace']['events']" 1152
+json_is names "len(j['processes'])" 24
+json_is names "j['trace']['host'] == '</script><script>alert(1)</script>'" True
+# the SQL fragment stayed data: the events table is whole
+[ -f names.db ] && [ "$(sqlite3 names.db 'SELECT count(*) FROM events')" = 1152 ] ||
+	fail "sqlite: events table damaged"
+finish
