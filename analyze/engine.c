@@ -22,6 +22,9 @@ int ana_engine_new(const struct ana_opts *opts, struct ana_engine **out)
 	e->win_width = 1000000000ull;
 	e->cap_slowest = opts->top > 0 ? opts->top : 1;
 	e->cap_fd_top = opts->top > 20 ? opts->top : 20;
+	e->thr_pages = ANA_THREAD_PAGES;
+	e->proc_pages = ANA_PROC_PAGES;
+	e->sys_pages = ANA_SYS_PAGES;
 	ana_hist_init(&e->req_h);
 	for (int i = 0; i < ANA_MAX_WINDOWS; i++)
 		ana_hist_init(&e->win[i].h);
@@ -517,10 +520,7 @@ static void fold_exited_threads(struct ana_engine *e)
 		ana_req_thread_exit(e, t);
 		if (t->proc)
 			ana_hist_merge(&t->proc->h, &t->h);
-		for (uint32_t j = 0; j < ANA_HIST_PAGES; j++) {
-			free(t->h.pages[j]);
-			t->h.pages[j] = NULL;
-		}
+		ana_hist_drop_buckets(&t->h);	/* counters stay for the listing */
 		t->folded = true;
 	}
 	e->ndying = keep;
@@ -554,6 +554,7 @@ int ana_engine_chunk(struct ana_engine *e, uint32_t idx, const struct ebt_chunk 
 		err = ana_meta_record(e, idx, &c->records[i]);
 	if (err)
 		return err;
+	ana_meta_chunk_end(e, idx);
 	if (c->n_events && !F->have_ts) {
 		F->ts_first = c->events[0].enter_ns;
 		F->have_ts = true;

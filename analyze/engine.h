@@ -27,6 +27,9 @@
 #define ANA_MAX_PROCS (1u << 16)
 #define ANA_MAX_FDS (1u << 18)
 #define ANA_MAX_PEND_TOTAL (1u << 16)
+#define ANA_THREAD_PAGES 32768u	/* histogram pages: 32 MiB for threads */
+#define ANA_PROC_PAGES 16384u
+#define ANA_SYS_PAGES 16384u
 #define ANA_MAX_PEERS 4096
 #define ANA_MAX_LOSS 4096
 #define ANA_MAX_ANCHORS 65536
@@ -196,8 +199,10 @@ struct ana_file {
 	uint32_t nnames;
 	char **compat_names;
 	uint32_t ncompat;
-	struct ana_anchor *anchors;
+	struct ana_anchor *anchors;	/* sorted by ev unless anchors_dirty */
 	size_t nanchors, canchors;
+	bool anchors_dirty;
+	uint64_t anchor_max_ev;
 	uint64_t created_wall;
 	uint64_t ts_first, ts_last, events, chunks, kept;
 	uint64_t lost, damaged_chunks, damaged_events;
@@ -296,6 +301,8 @@ struct ana_engine {
 	struct ana_thread **dying;	/* exited threads not folded yet */
 	size_t ndying, cdying;
 	uint64_t npend;			/* pending fd facts, all fds */
+	/* histogram pages (1 KiB) left for each family: bounded memory */
+	uint64_t thr_pages, proc_pages, sys_pages;
 	/* results (filled by ana_engine_finish) */
 	uint32_t *sys_order;		/* sids sorted by total time */
 	struct ana_hist cat_h[SC__COUNT];
@@ -371,6 +378,8 @@ void ana_fd_free(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_summarize(struct ana_engine *e, const struct ana_fd *f);
 void ana_fd_set_info(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd *r);
 int ana_meta_record(struct ana_engine *e, uint32_t idx, const struct ebt_record *r);
+/* After the records of a chunk: sorts clock anchors that came out of order. */
+void ana_meta_chunk_end(struct ana_engine *e, uint32_t idx);
 int ana_sys_resolve(struct ana_engine *e, uint32_t idx, uint32_t slot);
 char *ana_strndup(const char *s, size_t len);
 /* Copies NUL-terminated src into dst[size], cut to fit (no printf). */

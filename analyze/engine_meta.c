@@ -124,6 +124,7 @@ static int sys_new(struct ana_engine *e, const char *name)
 		return -ENOMEM;
 	}
 	ana_hist_init(&s->h);
+	s->h.budget = &e->sys_pages;
 	s->cat = syscalls_category(name);
 	s->fd_first = syscalls_first_arg_is_fd(name) > 0;
 	nf = bsearch(name, flags, sizeof(flags) / sizeof(flags[0]), sizeof(flags[0]),
@@ -216,6 +217,24 @@ static int add_name(struct ana_engine *e, uint32_t idx, const struct ebt_syscall
 	return 0;
 }
 
+static int cmp_anchor(const void *a, const void *b)
+{
+	const struct ana_anchor *x = a, *y = b;
+
+	return x->ev < y->ev ? -1 : x->ev > y->ev;
+}
+
+void ana_meta_chunk_end(struct ana_engine *e, uint32_t idx)
+{
+	struct ana_file *f = &e->files[idx];
+
+	if (!f->anchors_dirty)
+		return;
+	qsort(f->anchors, f->nanchors, sizeof(*f->anchors), cmp_anchor);
+	f->anchors_dirty = false;
+}
+
+/* Anchors are appended; out-of-order ones are sorted once per chunk. */
 static int add_anchor(struct ana_engine *e, uint32_t idx, const struct ebt_clock *c)
 {
 	struct ana_file *f = &e->files[idx];
@@ -224,23 +243,21 @@ static int add_anchor(struct ana_engine *e, uint32_t idx, const struct ebt_clock
 	if (!c->realtime_ns)
 		return 0;
 	if (f->nanchors >= ANA_MAX_ANCHORS) {
-		/* thin: keep every other anchor */
-		for (i = 0; i < f->nanchors / 2; i++)
+		ana_meta_chunk_end(e, idx);
+		for (i = 0; i < f->nanchors / 2; i++)	/* thin: every other one */
 			f->anchors[i] = f->anchors[2 * i];
 		f->nanchors /= 2;
 	}
 	if (alloc_grow((void **)&f->anchors, &f->canchors, f->nanchors + 1,
 		       sizeof(*f->anchors)))
 		return -ENOMEM;
-	i = f->nanchors;
-	while (i && f->anchors[i - 1].ev > c->event_ns) {
-		f->anchors[i] = f->anchors[i - 1];
-		i--;
-	}
-	f->anchors[i].ev = c->event_ns;
-	f->anchors[i].wall = c->realtime_ns;
+	if (f->nanchors && f->anchors[f->nanchors - 1].ev > c->event_ns)
+		f->anchors_dirty = true;
+	f->anchors[f->nanchors].ev = c->event_ns;
+	f->anchors[f->nanchors].wall = c->realtime_ns;
 	f->nanchors++;
-	if (i == f->nanchors - 1) {
+	if (!f->wall_known || c->event_ns >= f->anchor_max_ev) {
+		f->anchor_max_ev = c->event_ns;
 		f->wall_off = (int64_t)(c->realtime_ns - c->event_ns);
 		f->wall_known = true;
 	}

@@ -173,6 +173,7 @@ struct ana_proc *ana_proc_get(struct ana_engine *e, uint32_t file, uint32_t pid)
 	p->pid = pid;
 	p->exit_code = -1;
 	ana_hist_init(&p->h);
+	p->h.budget = &e->proc_pages;
 	if (ana_map_put(&e->procs, key, p)) {
 		free(p);
 		return NULL;
@@ -206,6 +207,7 @@ struct ana_thread *ana_thread_get(struct ana_engine *e, uint32_t file, uint32_t 
 	t->tid = tid;
 	t->cur_id = -1;
 	ana_hist_init(&t->h);
+	t->h.budget = &e->thr_pages;
 	if (ana_map_put(&e->threads, key, t)) {
 		free(t);
 		return NULL;

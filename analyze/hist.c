@@ -14,9 +14,38 @@ void ana_hist_init(struct ana_hist *h)
 
 void ana_hist_reset(struct ana_hist *h)
 {
-	for (uint32_t i = 0; i < ANA_HIST_PAGES; i++)
+	uint64_t *budget = h->budget;
+
+	for (uint32_t i = 0; i < ANA_HIST_PAGES; i++) {
+		if (h->pages[i] && budget)
+			(*budget)++;
 		free(h->pages[i]);
+	}
 	ana_hist_init(h);
+	h->budget = budget;
+}
+
+void ana_hist_drop_buckets(struct ana_hist *h)
+{
+	for (uint32_t i = 0; i < ANA_HIST_PAGES; i++) {
+		if (h->pages[i] && h->budget)
+			(*h->budget)++;
+		free(h->pages[i]);
+		h->pages[i] = NULL;
+	}
+	h->oom = h->count;
+}
+
+static uint64_t *new_page(struct ana_hist *h)
+{
+	uint64_t *p;
+
+	if (h->budget && !*h->budget)
+		return NULL;
+	p = calloc(ANA_HIST_SUB, sizeof(*p));
+	if (p && h->budget)
+		(*h->budget)--;
+	return p;
 }
 
 uint64_t ana_hist_bucket_low(uint32_t idx)
@@ -49,7 +78,7 @@ static int add_bucket(struct ana_hist *h, uint32_t idx, uint64_t w)
 	uint64_t *page = h->pages[idx / ANA_HIST_SUB];
 
 	if (!page) {
-		page = calloc(ANA_HIST_SUB, sizeof(*page));
+		page = new_page(h);
 		if (!page)
 			return -ENOMEM;
 		h->pages[idx / ANA_HIST_SUB] = page;
@@ -93,8 +122,11 @@ int ana_hist_merge(struct ana_hist *dst, const struct ana_hist *src)
 		if (!sp)
 			continue;
 		if (!dst->pages[p]) {
-			dst->pages[p] = calloc(ANA_HIST_SUB, sizeof(uint64_t));
+			dst->pages[p] = new_page(dst);
 			if (!dst->pages[p]) {
+				/* counted, not bucketed */
+				for (uint32_t i = 0; i < ANA_HIST_SUB; i++)
+					dst->oom += sp[i];
 				err = -ENOMEM;
 				continue;
 			}

@@ -25,14 +25,20 @@ struct ana_hist {
 	uint64_t count;		/* weighted number of values */
 	uint64_t total;		/* weighted sum (saturates) */
 	uint64_t min, max;	/* exact; min is UINT64_MAX when empty */
-	uint64_t oom;		/* values not bucketed for lack of memory */
+	uint64_t oom;		/* values not bucketed for lack of memory or budget */
+	uint64_t *budget;	/* pages this histogram may still take, shared by a
+				 * family of histograms; NULL: no limit */
 	uint64_t *pages[ANA_HIST_PAGES];
 };
 
 void ana_hist_init(struct ana_hist *h);
-/* Frees the pages; h is empty (and reusable) afterwards. */
+/* Frees the pages (back to the budget); h is empty afterwards, same budget. */
 void ana_hist_reset(struct ana_hist *h);
 
+
+/* Frees the buckets but keeps count, total, min and max (percentiles are
+ * gone). */
+void ana_hist_drop_buckets(struct ana_hist *h);
 
 /* Adds value v with weight w (w copies of v). */
 void ana_hist_add(struct ana_hist *h, uint64_t v, uint64_t w);

@@ -112,6 +112,7 @@ static int info_file(const struct ana_opts *o, struct ana_engine *e, uint32_t i,
 			if (kind == EBT_REC_FILE_INFO || kind == EBT_REC_CLOCK)
 				ana_meta_record(e, idx, &c.records[k]);
 		}
+		ana_meta_chunk_end(e, idx);
 	}
 	if (rc < 0)
 		log_warn("%s: %s", o->inputs[i], ebt_reader_errmsg(r));
