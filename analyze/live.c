@@ -78,7 +78,7 @@ static int publish(struct live *l, bool final)
 	err = ana_report_prom(l->e, f);
 	if (fclose(f) && !err)
 		err = -ENOMEM;
-	if (!err && l->prom_file && !final && now - l->file_ns >= FILE_NS) {
+	if (!err && l->prom_file && (final || now - l->file_ns >= FILE_NS)) {
 		l->file_ns = now;
 		err = ana_prom_write_buf(l->o->output, buf, len);
 		if (err)

@@ -412,6 +412,10 @@ int ana_opts_validate(const struct ana_opts *o, char *err, size_t len)
 	if ((o->follow || o->listen) &&
 	    (o->report == ANA_REPORT_HTML || o->export_fmt != ANA_EXPORT_NONE))
 		return fail(err, len, "--follow/--listen cannot make html or --export");
+	if (o->follow && o->ninputs != 1)
+		return fail(err, len, "--follow reads exactly one trace");
+	if (o->linger_set && !o->listen)
+		return fail(err, len, "--linger needs --listen");
 	if (o->sqlite && o->output && !strcmp(o->sqlite, o->output))
 		return fail(err, len, "--sqlite and --output name the same file");
 	return 0;
