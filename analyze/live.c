@@ -97,7 +97,8 @@ static bool changed(const struct live *l)
 	return l->e->events != l->pub_events || l->e->chunk_no != l->pub_chunks;
 }
 
-/* Opens the trace, waiting for the recorder to create it. */
+/* Opens the trace, waiting for the recorder to create it; 0 with *out NULL
+ * when a signal came first. */
 static int open_follow(const char *path, struct ebt_reader **out)
 {
 	struct ebt_reader_opts ro = { .follow = true };
@@ -107,8 +108,12 @@ static int open_follow(const char *path, struct ebt_reader **out)
 
 	for (;;) {
 		err = ebt_reader_open(path, &ro, out);
-		if (!err || stop_requested)
-			return err;
+		if (!err)
+			return 0;
+		if (stop_requested) {
+			*out = NULL;
+			return 0;
+		}
 		if (err != -ENOENT && !(err == -EBADMSG && !stat(path, &st) && !st.st_size))
 			return err;
 		if (!said)

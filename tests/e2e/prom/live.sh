@@ -19,7 +19,8 @@ stop_server
 "$A" t.ebt --report json -o want.json || die "offline report failed"
 events=$(json want.json "j['trace']['events']")
 [ "$events" -gt 100000 ] || die "only $events events recorded"
-got=$(python3 "$PP" get last.prom 'ebpf_syscall_duration_seconds_count{syscall="getppid",category="process"}')
+got=$(python3 "$PP" get last.prom \
+	'ebpf_syscall_duration_seconds_count{syscall="getppid",category="process"}')
 want=$(json want.json "[s['count'] for s in j['syscalls'] if s['name'] == 'getppid'][0]")
 # 25 x 4000 by sysloop, plus the few of sh itself
 [ "$got" = "$want" ] && [ "$got" -ge 100000 ] && [ "$got" -le 100100 ] ||

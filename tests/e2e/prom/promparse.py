@@ -303,7 +303,8 @@ def main(argv):
     if len(argv) < 3 or argv[1] not in ('check', 'get'):
         print(__doc__, file=sys.stderr)
         return 2
-    text = sys.stdin.read() if argv[2] == '-' else open(argv[2], encoding='utf-8').read()
+    text = (sys.stdin.read() if argv[2] == '-'
+            else open(argv[2], encoding='utf-8', newline='').read())
     try:
         fams = parse(text)
         if argv[1] == 'get':
