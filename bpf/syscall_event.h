@@ -57,10 +57,12 @@ _Static_assert(sizeof(struct task_event) == 192, "task_event layout changed");
 #define TGID_ACTIVE	1		/* every syscall is traced */
 #define TGID_PENDING	2		/* launch mode: traced from its execve on */
 
-/* Index of the per-CPU drops map: what could not be reserved. */
+/* Index of the per-CPU drops map: what could not be reserved, and what the
+ * filters dropped on purpose. */
 #define DROP_SYSCALL	0
 #define DROP_TASK	1
-#define DROP_SLOTS	2
+#define DROP_FILTERED	2		/* not lost: sampled out or below min duration */
+#define DROP_SLOTS	3
 
 /* Syscall allowlist: a bitmap over syscall numbers. */
 #define SYSCALL_MAX_NR		1024

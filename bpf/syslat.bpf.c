@@ -123,8 +123,10 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (cfg_filter_syscalls && !syscall_allowed(nr))
 		return 0;
-	if (cfg_sample_every > 1 && bpf_get_prandom_u32() % cfg_sample_every)
+	if (cfg_sample_every > 1 && bpf_get_prandom_u32() % cfg_sample_every) {
+		count_drop(DROP_FILTERED);
 		return 0;
+	}
 	regs = (struct pt_regs *)ctx->args[0];
 	if (nr == cfg_nr_socketpair)
 		in->arg0 = PT_REGS_PARM4_CORE_SYSCALL(regs);	/* int sv[2] */
@@ -159,8 +161,10 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	now = bpf_ktime_get_boot_ns();
 	start = in->enter_ns;
 	in->enter_ns = 0;
-	if (now - start < cfg_min_duration_ns)
+	if (now - start < cfg_min_duration_ns) {
+		count_drop(DROP_FILTERED);
 		return 0;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_drop(DROP_SYSCALL);

@@ -168,6 +168,7 @@ struct rec_counters {
 	uint64_t bad_samples;	/* wrong size: never expected */
 	uint64_t ringbuf_lost;	/* syscall events the kernel could not reserve */
 	uint64_t task_lost;	/* task events the kernel could not reserve */
+	uint64_t filtered;	/* dropped by --sample / --min-duration-us */
 	uint64_t taskq_full;	/* task events dropped by a full queue */
 	uint64_t fd_resolved;
 	uint64_t fd_missed;	/* fd gone before it could be read, or queue full */

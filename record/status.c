@@ -30,20 +30,37 @@ int rec_status_init(struct rec_session *s)
 	return 0;
 }
 
-static void loss_record(struct rec_session *s, int cpu, uint64_t from, uint64_t to,
-			uint64_t count)
+static void loss_record(struct rec_session *s, uint32_t source, uint32_t cpu, uint64_t from,
+			uint64_t to, uint64_t count)
 {
 	struct ebt_record r;
 
 	memset(&r, 0, sizeof(r));
 	r.kind = EBT_REC_LOSS;
-	r.loss.source = EBT_LOSS_RINGBUF;
-	r.loss.cpu = (uint32_t)cpu;
+	r.loss.source = source;
+	r.loss.cpu = cpu;
 	r.loss.ts_start_ns = from;
 	r.loss.ts_end_ns = to;
 	r.loss.count = count;
 	if (ebt_writer_add_record(s->w, &r))
 		log_warn("cannot record the loss of %" PRIu64 " events", count);
+}
+
+/* Syscalls the filters dropped on purpose (sampling, minimum duration):
+ * informational LOSS records (EBT_LOSS_FILTER, all CPUs), never a loss. */
+static void filtered(struct rec_session *s, uint64_t now_boot)
+{
+	uint64_t total = 0;
+	int cpu;
+
+	if (rec_bpf_read_drops(s->skel, DROP_FILTERED, s->drops_cur, s->n_cpus))
+		return;
+	for (cpu = 0; cpu < s->n_cpus; cpu++)
+		total += s->drops_cur[cpu];
+	if (total > s->d.cnt.filtered)
+		loss_record(s, EBT_LOSS_FILTER, UINT32_MAX, s->loss_window_start, now_boot,
+			    total - s->d.cnt.filtered);
+	s->d.cnt.filtered = total;
 }
 
 /* Reads the per-CPU drop counters and writes one LOSS record per CPU that
@@ -60,11 +77,13 @@ void rec_status_losses(struct rec_session *s, uint64_t now_boot)
 			delta = s->drops_cur[cpu] - s->drops_prev[cpu];
 			if (!delta)
 				continue;
-			loss_record(s, cpu, s->loss_window_start, now_boot, delta);
+			loss_record(s, EBT_LOSS_RINGBUF, (uint32_t)cpu, s->loss_window_start,
+				    now_boot, delta);
 			s->d.cnt.ringbuf_lost += delta;
 			s->drops_prev[cpu] = s->drops_cur[cpu];
 		}
 	}
+	filtered(s, now_boot);
 	s->loss_window_start = now_boot;
 	if (!rec_bpf_read_drops(s->skel, DROP_TASK, s->drops_cur, s->n_cpus)) {
 		for (cpu = 0; cpu < s->n_cpus; cpu++)
@@ -140,6 +159,9 @@ void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st
 		"%.1f B/event\n", s->o->output, st->events, c->ringbuf_lost + st->dropped,
 		c->ringbuf_lost, st->dropped, (double)elapsed_ns / 1e9, bytes,
 		st->events ? (double)st->file_bytes / (double)st->events : 0.0);
+	if (c->filtered)
+		fprintf(stderr, "ebpf-record: %" PRIu64 " more syscalls filtered out on purpose "
+			"(--sample, --min-duration-us)\n", c->filtered);
 	status_cpu(elapsed_ns, st->events);
 	/* Missed fds are routine (closed before /proc was read): -v only. */
 	if (s->o->verbose || c->taskq_full || c->task_lost || c->bad_samples)
