@@ -247,9 +247,15 @@ static bool conn_server_io(struct ana_engine *e, struct ana_ev_ctx *c)
 			r = f->req = req_new(e, c, ANA_REQ_CONNECTION, c->ev->enter_ns);
 		if (!r)
 			return true;
+	} else if (cls == ANA_CL_READ && r && r->state == ST_WRITING) {
+		/* after the response: EOF or EAGAIN belong to no request, and the
+		 * time until them (keep-alive idling) is not the request's */
+		if (c->ev->ret == 0)
+			ana_req_close(e, r, true);
+		return true;
 	} else if (cls == ANA_CL_READ && c->ev->ret == 0 && r) {
 		attribute(e, r, c);
-		ana_req_close(e, r, r->state == ST_WRITING);
+		ana_req_close(e, r, false);
 		return true;
 	} else if (cls == ANA_CL_WRITE && r) {
 		r->state = ST_WRITING;
@@ -293,6 +299,14 @@ static void thread_event(struct ana_engine *e, struct ana_ev_ctx *c)
 	enum ana_sys_class cls = c->sys->cls;
 	bool sockio = is_sock(e, c) && c->fd->role == ANA_ROLE_SERVER;
 
+	if (cls == ANA_CL_READ && sockio && c->ev->ret <= 0 && (!r || r->state == ST_WRITING)) {
+		/* EOF or a failed read after the response: the client is gone or
+		 * idle; the wait is idle time and the request is over */
+		if (r)
+			ana_req_close(e, r, true);
+		c->idle = true;
+		return;
+	}
 	if (cls == ANA_CL_READ && sockio && c->ev->ret > 0) {
 		if (r && r->state == ST_WRITING) {
 			ana_req_close(e, r, true);
