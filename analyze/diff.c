@@ -11,7 +11,8 @@
 #include "common/alloc.h"
 #include "common/log.h"
 
-#define REL_MIN 0.10
+#define REL_MIN 0.10		/* counts */
+#define REL_LAT 0.25		/* times: run-to-run spread of a real system */
 #define COUNT_MIN 10.0
 #define TIME_FLOOR_NS 1000000ull
 #define PCT_FLOOR_NS 1000.0
@@ -19,14 +20,25 @@
 #define P99_MIN_N 100
 
 const char ana_diff_rule[] =
-	"flagged only beyond noise: count |b-a| > 3*sqrt(a+b), > 10% and >= 10 calls; "
-	"busy time > 10% and >= max(1 ms, 1% of the larger busy total); "
-	"p50/p99 > max(10%, 6 x 1/256 histogram error), >= 1 us, >= 20/100 calls a side";
+	"flagged only beyond noise: count |b-a| > 3*sqrt(a+b), > 10% and >= 10 calls, "
+	"unless mostly idle on both sides; "
+	"busy time |b-a| > 3*sqrt(sum of squared durations), > 25% and "
+	">= max(1 ms, 1% of the larger busy total); "
+	"p50/p99: 3-sigma rank intervals disjoint and change > max(25%, 6/256), "
+	"p99 at least doubled or halved; "
+	"p50/p99 change >= 1 us, with >= 20 (p50) / 100 (p99) calls a side";
 
 const char *ana_diff_verdict_name(enum ana_diff_verdict v)
 {
 	static const char *const n[] = { "same", "regression", "improvement", "mixed",
 					 "new", "gone" };
+
+	return (unsigned int)v < 6 ? n[v] : "?";
+}
+
+const char *ana_diff_verdict_short(enum ana_diff_verdict v)
+{
+	static const char *const n[] = { "same", "worse", "better", "mixed", "new", "gone" };
 
 	return (unsigned int)v < 6 ? n[v] : "?";
 }
@@ -52,21 +64,29 @@ static int flag_count(double a, double b)
 	return sign(d);
 }
 
-static int flag_time(double a, double b, double floor)
+static int flag_time(const struct ana_diff_row *r, double floor)
 {
+	double a = (double)r->a.v[ANA_DM_TIME], b = (double)r->b.v[ANA_DM_TIME];
 	double d = b - a, ad = fabs(d);
 
-	if (ad < floor || ad <= REL_MIN * a)
+	if (ad < floor || ad <= REL_LAT * a || ad <= 3.0 * sqrt(r->a.sumsq + r->b.sumsq))
 		return 0;
 	return sign(d);
 }
 
-static int flag_pct(double a, double b, uint64_t na, uint64_t nb, uint64_t min_n)
+static int flag_pct(const struct ana_diff_row *r, int m, uint64_t min_n)
 {
-	double rel = fmax(REL_MIN, 6.0 * ANA_HIST_REL_ERROR);
+	double rel = fmax(REL_LAT, 6.0 * ANA_HIST_REL_ERROR);
+	double a = (double)r->a.v[m], b = (double)r->b.v[m];
 	double d = b - a, ad = fabs(d);
 
-	if (na < min_n || nb < min_n || ad < PCT_FLOOR_NS || ad <= rel * a)
+	if (r->a.v[ANA_DM_COUNT] < min_n || r->b.v[ANA_DM_COUNT] < min_n ||
+	    ad < PCT_FLOOR_NS || ad <= rel * a)
+		return 0;
+	/* a tail swings by half between runs of the same program */
+	if (m == ANA_DM_P99 && b < 2.0 * a && 2.0 * b > a)
+		return 0;
+	if (d > 0 ? r->b.lo[m] <= r->a.hi[m] : r->b.hi[m] >= r->a.lo[m])
 		return 0;
 	return sign(d);
 }
@@ -77,9 +97,13 @@ static void judge(struct ana_diff_row *r, uint64_t floor)
 	int worse = 0, better = 0;
 
 	r->flag[ANA_DM_COUNT] = flag_count((double)a[0], (double)b[0]);
-	r->flag[ANA_DM_TIME] = flag_time((double)a[1], (double)b[1], (double)floor);
-	r->flag[ANA_DM_P50] = flag_pct((double)a[2], (double)b[2], a[0], b[0], P50_MIN_N);
-	r->flag[ANA_DM_P99] = flag_pct((double)a[3], (double)b[3], a[0], b[0], P99_MIN_N);
+	/* mostly waiting for work (epoll_wait, accept): how often a program
+	 * waits follows the load and its timing, it is not a cost */
+	if (2 * a[ANA_DM_TIME] < r->a.total_ns && 2 * b[ANA_DM_TIME] < r->b.total_ns)
+		r->flag[ANA_DM_COUNT] = 0;
+	r->flag[ANA_DM_TIME] = flag_time(r, (double)floor);
+	r->flag[ANA_DM_P50] = flag_pct(r, ANA_DM_P50, P50_MIN_N);
+	r->flag[ANA_DM_P99] = flag_pct(r, ANA_DM_P99, P99_MIN_N);
 	for (int m = 0; m < ANA_DM__N; m++) {
 		worse += r->flag[m] > 0;
 		better += r->flag[m] < 0;
@@ -98,8 +122,37 @@ static void judge(struct ana_diff_row *r, uint64_t floor)
 		r->verdict = ANA_DV_SAME;
 }
 
+/* The percentile's 3-sigma interval by rank: binomial spread of the rank. */
+static void interval(struct ana_diff_side *s, int m, const struct ana_hist *h, double q)
+{
+	double n = (double)(h->count ? h->count : 1);
+	double w = 3.0 * sqrt(q * (1.0 - q) / n);
+
+	s->lo[m] = ana_hist_quantile(h, fmax(0.0, q - w));
+	s->hi[m] = ana_hist_quantile(h, fmin(1.0, q + w));
+}
+
+static double sum_squares(const struct ana_hist *h)
+{
+	double sum = 0;
+
+	for (uint32_t p = 0; p < ANA_HIST_PAGES; p++) {
+		for (uint32_t j = 0; h->pages[p] && j < ANA_HIST_SUB; j++) {
+			uint32_t idx = p * ANA_HIST_SUB + j;
+			double mid = (double)ana_hist_bucket_low(idx) +
+				     (double)ana_hist_bucket_width(idx) / 2.0;
+
+			sum += (double)h->pages[p][j] * mid * mid;
+		}
+	}
+	return sum;
+}
+
 static void side(struct ana_diff_side *s, const struct ana_hist *h, uint64_t idle)
 {
+	s->sumsq = sum_squares(h);
+	interval(s, ANA_DM_P50, h, 0.5);
+	interval(s, ANA_DM_P99, h, 0.99);
 	s->v[ANA_DM_COUNT] = h->count;
 	s->v[ANA_DM_TIME] = h->total > idle ? h->total - idle : 0;
 	s->v[ANA_DM_P50] = ana_hist_quantile(h, 0.5);

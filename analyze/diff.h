@@ -5,11 +5,18 @@
  * (syscall time minus idle time: waiting for work is not a cost), p50 and
  * p99. A change is flagged only beyond noise (docs/REPORT.md, "diff"):
  *  - count: |b - a| > 3 sqrt(a + b) (two Poisson counts, 3 sigma), over
- *    10% of a and at least 10 calls;
- *  - time: over 10% of a and at least max(1 ms, 1% of the larger busy
- *    total of the two traces);
- *  - p50, p99: over max(10%, 3 x 2 x the histogram error bound) and at
- *    least 1 us, with at least 20 (p50) or 100 (p99) calls on both sides.
+ *    10% of a and at least 10 calls, unless over half the time of the row
+ *    is idle on both sides (how often a program waits for work follows
+ *    the load, it is not a cost);
+ *  - time: |b - a| > 3 sqrt(sum of squared durations of both sides) (the
+ *    spread of a sum of a Poisson number of calls), over 25% of a (the
+ *    run-to-run spread of latency on a real machine) and at
+ *    least max(1 ms, 1% of the larger busy total of the two traces);
+ *  - p50, p99: 3-sigma confidence intervals of the two percentiles (by
+ *    rank, from the histograms) apart, the change over max(25%, 6 x the
+ *    histogram error bound) and at least 1 us, with at least 20 (p50) or
+ *    100 (p99) calls on both sides; a p99 must also double or halve (tails
+ *    of the same program swing that much from run to run).
  * Counts are compared as they are: record the same workload (for example
  * a fixed number of requests) on both sides.
  */
@@ -31,7 +38,11 @@ enum ana_diff_verdict {
 
 struct ana_diff_side {
 	uint64_t v[ANA_DM__N];	/* count, busy ns, p50 ns, p99 ns */
+	/* p50/p99: the values at ranks n q -+ 3 sqrt(n q (1 - q)), a 3-sigma
+	 * confidence interval of the percentile read from the histogram */
+	uint64_t lo[ANA_DM__N], hi[ANA_DM__N];
 	uint64_t total_ns;	/* including idle */
+	double sumsq;		/* sum of squared durations (ns^2), from buckets */
 };
 
 struct ana_diff_row {
@@ -57,6 +68,8 @@ int ana_diff_compute(const struct ana_engine *a, const struct ana_engine *b,
 void ana_diff_free(struct ana_diff *d);
 
 const char *ana_diff_verdict_name(enum ana_diff_verdict v);
+/* "worse", "better", ...: six columns at most, for the text table. */
+const char *ana_diff_verdict_short(enum ana_diff_verdict v);
 const char *ana_diff_metric_name(enum ana_diff_metric m);
 /* The rule above, one line, for the reports. */
 extern const char ana_diff_rule[];

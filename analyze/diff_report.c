@@ -36,15 +36,15 @@ static const char *cell(char *buf, size_t len, const struct ana_diff_row *r, int
 }
 
 static const struct ana_col cols[] = {
-	{ "name", 12, false, true }, { "verdict", 11, false, false },
-	{ "calls", 11, true, false }, { "busy time", 13, true, false },
-	{ "p50", 13, true, false }, { "p99", 13, true, false },
+	{ "name", 10, false, true }, { "change", 6, false, false },
+	{ "calls", 14, true, false }, { "busy time", 14, true, false },
+	{ "p50", 14, true, false }, { "p99", 14, true, false },
 };
 
 static void row(struct ana_tbl *t, const struct ana_diff_row *r)
 {
 	char c[4][64];
-	const char *cells[6] = { r->name, ana_diff_verdict_name(r->verdict) };
+	const char *cells[6] = { r->name, ana_diff_verdict_short(r->verdict) };
 
 	for (int m = 0; m < ANA_DM__N; m++)
 		cells[2 + m] = cell(c[m], sizeof(c[m]), r, m);

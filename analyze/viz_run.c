@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "common/log.h"
@@ -145,6 +146,8 @@ int ana_viz_run(const struct ana_opts *o)
 	}
 	if (f != stdout && fclose(f) && !err)
 		err = -EIO;
+	if (err && f != stdout)
+		unlink(o->output);	/* no half-written JSON or page left behind */
 	ana_engine_free(e);
 	ana_viz_free(v);
 	return err;
