@@ -110,15 +110,19 @@ Test(prom_http, busy_port_is_reported)
 	struct srv a;
 	struct ana_snap s;
 	struct ana_http *h = NULL;
-	char err[256] = "";
+	char err[256] = "", addr[80];
 
 	srv_start(&a, 5);
 	ana_snap_init(&s);
 	cr_assert_eq(ana_http_open(a.addr, NULL, &s, &h, err, sizeof(err)), -EADDRINUSE);
 	cr_assert_null(h);
 	cr_assert_not_null(strstr(err, a.addr), "%s", err);
-	ana_snap_fini(&s);
+	snprintf(addr, sizeof(addr), "%s", a.addr);
 	srv_stop(&a);
+	/* stopping closed the listening socket: the port is free again */
+	cr_assert_eq(ana_http_open(addr, NULL, &s, &h, err, sizeof(err)), 0, "%s", err);
+	ana_http_close(h);
+	ana_snap_fini(&s);
 }
 
 Test(prom_http, serves_the_snapshot_and_nothing_else)
