@@ -26,6 +26,8 @@ const char ana_html_css[] =
 	"table{border-collapse:collapse;font-size:13px}\n"
 	"table.facts th{text-align:left;padding:2px 14px 2px 0;color:#555;font-weight:normal}\n"
 	"table.data th,table.data td{padding:3px 8px;border-bottom:1px solid #eee}\n"
+	"table.data td{max-width:28em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\n"
+	"table.facts td{max-width:60em;overflow-wrap:anywhere}\n"
 	"table.data th{cursor:pointer;background:#f3f5f7;text-align:left;user-select:none}\n"
 	"table.data th[aria-sort=ascending]::after{content:\" \\25B2\"}\n"
 	"table.data th[aria-sort=descending]::after{content:\" \\25BC\"}\n"
@@ -43,7 +45,9 @@ const char ana_html_css[] =
 	"font:11px sans-serif;pointer-events:none}\n"
 	"#flame-graph rect{stroke:#fff;stroke-width:.5;cursor:pointer}\n"
 	".req{margin:8px 0 14px}\n"
-	".req .seq{font:12px monospace;color:#444;word-break:break-word}\n"
+	".req .seq{font:12px monospace;color:#444;overflow-wrap:anywhere;max-height:6em;\n"
+	"overflow:hidden}\n"
+	".req{overflow-wrap:anywhere}\n"
 	".hist{display:inline-block;margin:0 12px 12px 0;vertical-align:top}\n";
 
 const char ana_html_js[] =
@@ -94,6 +98,7 @@ const char ana_html_js[] =
 	"				var v = r[c.key];\n"
 	"				var td = el('td', c.num ? {class: 'num'} : {},\n"
 	"					c.fmt ? c.fmt(v, r) : String(v));\n"
+	"				if (!c.num) td.title = td.textContent.slice(0, 1000);\n"
 	"				row.appendChild(td);\n"
 	"			});\n"
 	"			tb.appendChild(row);\n"
@@ -313,7 +318,7 @@ const char ana_html_js[] =
 	"	});\n"
 	"	for (var r = lo; r <= hi; r += 2)\n"
 	"		svg.appendChild(sv('text', {x: 2, y: (hi - r) * ch + 11}, fmtNs(Math.pow(2, r))));\n"
-	"	var step = Math.max(1, Math.ceil(cols / 8));\n"
+	"	var step = Math.max(1, Math.ceil(cols / 8), Math.ceil(90 / cw));\n"
 	"	for (var c = 0; c < cols; c += step)\n"
 	"		svg.appendChild(sv('text', {x: L + c * cw, y: rows * ch + 16},\n"
 	"			'+' + fmtNs(c * H.width + (H.base - Math.min(H.base, D.trace.start_wall)))));\n"
