@@ -34,6 +34,7 @@ struct live {
 	struct ana_snap snap;
 	struct ana_http *http;
 	bool prom_file;		/* --report prometheus -o FILE: rewrite it live */
+	bool file_warned;	/* the last rewrite failed and was reported */
 	uint64_t pub_ns, file_ns;
 	uint64_t pub_events, pub_chunks;
 };
@@ -78,11 +79,16 @@ static int publish(struct live *l, bool final)
 	err = ana_report_prom(l->e, f);
 	if (fclose(f) && !err)
 		err = -ENOMEM;
+	/* A failed rewrite is not fatal: the next one may work, and the end of
+	 * the run writes the file again and reports its error then. */
 	if (!err && l->prom_file && (final || now - l->file_ns >= FILE_NS)) {
+		int werr = ana_prom_write_buf(l->o->output, buf, len);
+
 		l->file_ns = now;
-		err = ana_prom_write_buf(l->o->output, buf, len);
-		if (err)
-			log_error("cannot write %s: %s", l->o->output, strerror(-err));
+		if (werr && !l->file_warned)
+			log_warn("cannot write %s: %s; will retry", l->o->output,
+				 strerror(-werr));
+		l->file_warned = werr != 0;
 	}
 	if (!err && l->http) {
 		ana_snap_set(&l->snap, buf, len);

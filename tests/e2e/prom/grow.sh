@@ -17,5 +17,5 @@ promtool_check mid.prom
 promtool_check last.prom
 [ -f final.prom ] || die "no textfile at the footer"
 cmp -s final.prom last.prom || die "textfile and final scrape differ"
-stop_server
+stop_analyzer
 echo ok

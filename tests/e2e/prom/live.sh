@@ -15,7 +15,7 @@ serve --follow t.ebt --listen 127.0.0.1:0 --linger 60 -o report.txt
 rpid=$!
 python3 "$LIVE" "$URL" . --timeout 60 || { kill "$rpid"; die "live scrape failed"; }
 wait "$rpid" || die "ebpf-record failed: $(cat rec.err)"
-stop_server
+stop_analyzer
 "$A" t.ebt --report json -o want.json || die "offline report failed"
 events=$(json want.json "j['trace']['events']")
 [ "$events" -gt 100000 ] || die "only $events events recorded"

@@ -40,7 +40,7 @@ port=${port%/metrics}
 "$A" src.ebt --listen "127.0.0.1:$port" -o /dev/null 2>busy.txt && die "bound a busy port"
 grep -q "cannot listen on 127.0.0.1:$port: Address already in use" busy.txt ||
 	die "unclear busy-port error: $(cat busy.txt)"
-stop_server
+stop_analyzer
 
 usage() {
 	"$A" "$@" >/dev/null 2>u.txt
