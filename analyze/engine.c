@@ -73,7 +73,7 @@ static void free_map_vals(struct ana_engine *e, struct ana_map *m, int kind)
 			free(p->cmdline);
 		} else {
 			ana_fd_free(e, m->vals[i]);
-			continue;
+			continue;	/* the free list frees it below */
 		}
 		free(m->vals[i]);
 	}
@@ -119,6 +119,12 @@ void ana_engine_free(struct ana_engine *e)
 	free_map_vals(e, &e->threads, 0);
 	free_map_vals(e, &e->procs, 1);
 	free_map_vals(e, &e->fds, 2);
+	while (e->free_fds) {
+		struct ana_fd *f = e->free_fds;
+
+		e->free_fds = f->next_free;
+		free(f);
+	}
 	for (uint32_t i = 0; i < e->nfiles; i++)
 		free_reqs(e->files[i].live);
 	free_reqs(e->free_reqs);
@@ -321,16 +327,20 @@ static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_eve
 }
 
 static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
-			       const struct ana_sys *s, uint64_t w)
+			       const struct ana_sys *s, uint64_t w, struct ana_thread *t)
 {
-	struct ana_fd *f;
+	struct ana_fd *f = t->last_fd;
 	uint64_t end = ev->enter_ns + ev->duration_ns;
 
 	if (ev->arg0 > INT32_MAX)
 		return NULL;
-	f = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, true);
-	if (!f)
-		return NULL;
+	if (!f || !f->live || f->fd != (int32_t)ev->arg0 || f->pid != ev->pid ||
+	    f->file != file) {
+		f = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, true);
+		if (!f)
+			return NULL;
+		t->last_fd = f;
+	}
 	if (f->npend && end >= f->pend[0].ts)
 		ana_fd_apply_pending(e, f, end);
 	if (!f->first_ts)
@@ -434,12 +444,12 @@ static void count_error(struct ana_sys *s, struct ana_thread *t, int64_t ret, ui
 static struct ana_thread *thread_of(struct ana_engine *e, uint32_t file,
 				    const struct ebt_event *ev)
 {
-	struct ana_thread *t = e->last_thread;
+	struct ana_thread **slot = &e->tcache[ev->tid & 255], *t = *slot;
 
 	if (t && t->tid == ev->tid && t->file == file && t->pid == ev->pid)
 		return t;
 	t = ana_thread_get(e, file, ev->pid, ev->tid);
-	e->last_thread = t;
+	*slot = t;
 	return t;
 }
 
@@ -489,7 +499,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	wall = ev->enter_ns + (uint64_t)F->wall_off;
 	window_add(e, wall, ev, c.w, err);
 	if (c.sys->fd_first)
-		c.fd = fd_event(e, file, ev, c.sys, c.w);
+		c.fd = fd_event(e, file, ev, c.sys, c.w, c.t);
 	ana_req_event(e, &c);
 	account(e, &c, wall);
 	if (c.fd && !c.idle && c.fd->kind == EBT_FD_SOCKET)

@@ -86,6 +86,7 @@ struct ana_thread {
 	int64_t cur_id;
 	struct ana_req *req;	/* thread mode: its open request */
 	struct ana_proc *proc;	/* stable: processes are never freed */
+	struct ana_fd *last_fd;	/* a cache: check live and the key */
 	uint64_t start_ts, exit_ts;
 };
 
@@ -118,6 +119,8 @@ struct ana_fd {
 	 * describe the next incarnation of this fd number */
 	struct ana_fd_pend *pend;	/* oldest first */
 	uint32_t npend;
+	bool live;		/* false: on the free list (memory reused, never freed) */
+	struct ana_fd *next_free;
 };
 
 struct ana_fd_pend {
@@ -257,7 +260,8 @@ struct ana_engine {
 	struct ana_sys *sys[ANA_MAX_SYS];
 	uint32_t nsys;
 	struct ana_map threads, procs, fds;
-	struct ana_thread *last_thread;
+	struct ana_fd *free_fds;
+	struct ana_thread *tcache[256];	/* direct-mapped by tid: threads are never freed */
 	uint64_t cat_idle_ns[SC__COUNT];
 	uint64_t events, kept, attributed_ns, unattributed_ns, idle_ns;
 	uint64_t attributed_count, unattributed_count, idle_count;

@@ -315,8 +315,6 @@ static void on_task(struct ana_engine *e, uint32_t idx, const struct ebt_task *r
 			p->exit_code = r->exit_code;
 		}
 	}
-	if (e->last_thread == t)
-		e->last_thread = NULL;
 }
 
 void ana_fd_set_info(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd *r)
@@ -406,7 +404,13 @@ void ana_fd_free(struct ana_engine *e, struct ana_fd *f)
 	free(f->path);
 	free(f->peer);
 	free(f->local);
-	free(f);
+	/* kept for reuse: threads may still hold it in their last_fd cache */
+	f->live = false;
+	f->pend = NULL;
+	f->npend = 0;
+	f->path = f->peer = f->local = NULL;
+	f->next_free = e->free_fds;
+	e->free_fds = f;
 }
 
 /*

@@ -239,9 +239,16 @@ struct ana_fd *ana_fd_get(struct ana_engine *e, uint32_t file, uint32_t pid, int
 		ana_warn_cap(e, 2, "file descriptors");
 		return NULL;
 	}
-	f = calloc(1, sizeof(*f));
+	f = e->free_fds;
+	if (f) {
+		e->free_fds = f->next_free;
+		memset(f, 0, sizeof(*f));
+	} else {
+		f = calloc(1, sizeof(*f));
+	}
 	if (!f)
 		return NULL;
+	f->live = true;
 	f->key = key;
 	f->file = file;
 	f->pid = pid;
