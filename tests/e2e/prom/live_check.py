@@ -11,7 +11,10 @@ cut in half, garbage) and scrapes every 0.4 s. It checks that every scrape
 is valid, fast (< 1.5 s) and never shrinks, that the counts grow while the
 trace is open, and stops once ebpf_trace_closed is 1. It leaves the first
 scrape with events in OUTDIR/mid.prom and the one after the footer in
-OUTDIR/last.prom. Exit 0 ok, 1 failed (reason on stderr).
+OUTDIR/last.prom; with --grow also, for each scrape while the trace is open,
+OUTDIR/prefix-K.ebt (the bytes written so far) and OUTDIR/scrape-K.prom, so
+that a scrape can be compared with the offline report of the same prefix.
+Exit 0 ok, 1 failed (reason on stderr).
 """
 import os
 import socket
@@ -91,6 +94,13 @@ def main(argv):
             out = text
             break
         open_totals.append(total)
+        if dst:
+            k = len(open_totals)
+            with open(os.path.join(outdir, 'prefix-%d.ebt' % k), 'wb') as f:
+                f.write(open(dst, 'rb').read())
+            with open(os.path.join(outdir, 'scrape-%d.prom' % k), 'w', encoding='utf-8',
+                      newline='') as f:
+                f.write(text)
     if out is None:
         fail('the trace was not closed within %d s (counts %s)' % (timeout, totals))
     grew = [t for t in open_totals if t > 0]
@@ -98,9 +108,9 @@ def main(argv):
         fail('counts did not grow while the trace was open: %s' % open_totals)
     for s in socks:
         s.close()
-    with open(os.path.join(outdir, 'mid.prom'), 'w', encoding='utf-8') as f:
+    with open(os.path.join(outdir, 'mid.prom'), 'w', encoding='utf-8', newline='') as f:
         f.write(mid)
-    with open(os.path.join(outdir, 'last.prom'), 'w', encoding='utf-8') as f:
+    with open(os.path.join(outdir, 'last.prom'), 'w', encoding='utf-8', newline='') as f:
         f.write(out)
     print('scrapes %d, counts while open %s, final %d' % (len(totals), sorted(set(grew)),
                                                           totals[-1]))

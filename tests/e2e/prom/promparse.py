@@ -3,10 +3,12 @@
 """Strict parser and checker of the Prometheus text exposition (0.0.4) that
 ebpf-analyze writes, written from the format spec (no client library).
 
-  promparse.py check FILE [--json REPORT] [--events N]
+  promparse.py check FILE [--json REPORT [--open]] [--events N]
       parse FILE ('-': stdin) and check its structure; with --json, check it
       against the JSON report of the same trace (counts, sums, errors,
-      percentiles, bucket placement); with --events, the total _count.
+      percentiles, bucket placement); --open: FILE was scraped while the
+      trace was still open, so requests (closed only at the end) are not
+      compared; with --events, the total _count.
   promparse.py get FILE SERIES
       print the value of one series, e.g. 'ebpf_trace_closed' or
       'ebpf_syscall_duration_seconds_count{syscall="read",category="file"}'.
@@ -247,7 +249,7 @@ def check_bucket_places(name, key, g, q, p_ns):
     raise Bad('%s%s: rank %d above every bucket' % (name, dict(key), rank))
 
 
-def check_against(fams, groups, rep):
+def check_against(fams, groups, rep, still_open=False):
     h = groups['ebpf_syscall_duration_seconds']
     s = groups['ebpf_syscall_latency_seconds']
     total = 0
@@ -279,9 +281,9 @@ def check_against(fams, groups, rep):
             raise Bad('category %s: %s/%s, report %s/%s' % (cat['name'], g['count'],
                       g['sum'], cat['count'], cat['total_ns']))
     r = groups['ebpf_request_duration_seconds'][()]
-    if r['count'] != rep['requests']['count']:
+    if not still_open and r['count'] != rep['requests']['count']:
         raise Bad('requests: _count %s, report %s' % (r['count'], rep['requests']['count']))
-    if rep['requests']['count']:
+    if rep['requests']['count'] and not still_open:
         for q, k in ((0.5, 'p50_ns'), (0.99, 'p99_ns')):
             got = groups['ebpf_request_latency_seconds'][()]['q'][q]
             if not near(got, rep['requests'][k], REL):
@@ -322,7 +324,7 @@ def main(argv):
         args = argv[3:]
         if '--json' in args:
             with open(args[args.index('--json') + 1], encoding='utf-8') as f:
-                check_against(fams, groups, json.load(f))
+                check_against(fams, groups, json.load(f), '--open' in args)
         if '--events' in args and total != int(args[args.index('--events') + 1]):
             raise Bad('sum of _count %d, want %s' % (total, args[args.index('--events') + 1]))
     except Bad as e:
