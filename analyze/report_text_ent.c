@@ -132,8 +132,56 @@ static void loss(const struct ana_engine *e, FILE *f, bool md, bool color)
 	}
 }
 
+/* The windows with the worst p99 first, at most --top of them. */
+static void windows(const struct ana_engine *e, FILE *f, bool md, bool color)
+{
+	static const struct ana_col cols[] = {
+		{ "window start (UTC)", 19, false, false }, { "calls", 10, true, false },
+		{ "p50", 8, true, false }, { "p99", 8, true, false },
+		{ "max", 8, true, false }, { "requests", 8, true, false },
+		{ "loss", 4, false, false },
+	};
+	struct ana_tbl t = { f, md, color, cols, 7 };
+	uint32_t order[ANA_MAX_WINDOWS], n = 0;
+	uint64_t p99[ANA_MAX_WINDOWS];
+	char w[48], a[32], b[32], c[32], d[32], r[32];
+
+	for (uint32_t i = 0; i < e->nwin; i++) {
+		if (!e->win[i].h.count)
+			continue;
+		p99[i] = ana_hist_quantile(&e->win[i].h, 0.99);
+		order[n++] = i;
+	}
+	for (uint32_t i = 1; i < n; i++) {	/* insertion sort: n <= 240 */
+		uint32_t k = order[i], j = i;
+
+		while (j && p99[order[j - 1]] < p99[k]) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = k;
+	}
+	if (!n)
+		return;
+	ana_section(f, md, color, "Time windows, worst p99 first");
+	fprintf(f, "%s%u windows of %s\n%s", md ? "" : "  ", e->nwin,
+		NS(a, e->win_width), md ? "\n" : "");
+	ana_tbl_head(&t);
+	for (uint32_t i = 0; i < top(e, n); i++) {
+		const struct ana_window *x = &e->win[order[i]];
+
+		ana_fmt_wall(w, sizeof(w), e->win_base + order[i] * e->win_width);
+		if (strlen(w) > 19)
+			w[19] = 0;
+		ana_tbl_row(&t, (const char *[]){ w, CNT(a, x->h.count), NS(b, p99[order[i]] ?
+			ana_hist_quantile(&x->h, 0.5) : 0), NS(c, p99[order[i]]), NS(d, x->h.max),
+			CNT(r, x->requests), ana_window_lossy(e, order[i]) ? "yes" : "" });
+	}
+}
+
 void ana_report_text_entities(const struct ana_engine *e, FILE *f, bool md, bool color)
 {
+	windows(e, f, md, color);
 	procs(e, f, md, color);
 	peers(e, f, md, color);
 	fds(e, f, md, color);
