@@ -8,9 +8,14 @@ errors, exceptions, CSP violations), on a script element or event-handler
 attribute the report did not write, or when a section is missing: the
 flame graph (svg#flame-svg with rects), the syscall and category tables
 (table.data rows, sortable headers), the heat map, the histograms, the
-slowest requests. Each --text must appear in the page's text (data shown
-as data)."""
+slowest requests; or when the page's self-test (pre#selftest, written when
+opened as #selftest) shows that searching the flame graph painted nothing,
+clicking a thread did not zoom it to full width, or clicking the first
+header did not sort the syscall table. Each --text must appear in the
+page's text (data shown as data)."""
 import argparse
+import html
+import json
 import re
 import sys
 from html.parser import HTMLParser
@@ -79,6 +84,18 @@ def main():
     for k, n in need.items():
         if c.get(k, 0) < n:
             errors.append("%s: %d, want >= %d" % (k, c.get(k, 0), n))
+    m = re.search(r'<pre id="selftest">(.*?)</pre>', open(args.dom, encoding="utf-8").read(),
+                  re.S)
+    if not m:
+        errors.append("no self-test result (pre#selftest)")
+    else:
+        st = json.loads(html.unescape(m.group(1)))
+        if not st.get("match", "").startswith("matched ") or st.get("painted", 0) < 1:
+            errors.append("flame search found nothing: %r" % st)
+        if not st.get("zoomed"):
+            errors.append("clicking a thread did not zoom: %r" % st)
+        if not st.get("sorted"):
+            errors.append("clicking a header did not sort: %r" % st)
     text = "".join(p.text)
     for t in args.text:
         if t not in text:
