@@ -27,7 +27,8 @@ static const char head[] =
 static const char sections[] =
 	"<nav><a href=\"#findings\">Findings</a> <a href=\"#flame\">Flame graph</a> "
 	"<a href=\"#heat\">Heat map</a> <a href=\"#requests\">Slowest requests</a> "
-	"<a href=\"#tables\">Tables</a> <a href=\"#hists\">Histograms</a></nav>\n"
+	"<a href=\"#tables\">Tables</a> <a href=\"#io\">Peers and files</a> "
+	"<a href=\"#hists\">Histograms</a></nav>\n"
 	"<section id=\"findings\"><h2>Findings</h2><div id=\"suggestions\"></div>"
 	"<h3>Hotspots</h3><div id=\"hotspots\"></div>"
 	"<h3>Outliers</h3><div id=\"outliers\"></div></section>\n"
@@ -46,6 +47,10 @@ static const char sections[] =
 	"<div id=\"req-list\"></div></section>\n"
 	"<section id=\"tables\"><h2>Syscalls</h2><p class=\"note\">Click a column to sort."
 	"</p><div id=\"sys-table\"></div><h2>Categories</h2><div id=\"cat-table\"></div>"
+	"</section>\n<section id=\"io\"><h2>Network peers</h2><p class=\"note\">Socket "
+	"syscall time per remote host (waiting for work excluded).</p><div id=\"peer-table\">"
+	"</div><h2>File descriptors</h2><p class=\"note\">The fds with the most syscall time;"
+	" small: reads and writes of at most 16 bytes.</p><div id=\"fd-table\"></div>"
 	"</section>\n<section id=\"hists\"><h2>Latency histograms</h2><p class=\"note\">"
 	"log2 latency buckets; bar height is the share of that syscall's calls.</p>"
 	"<div id=\"hist-grid\"></div></section>\n";

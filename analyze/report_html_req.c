@@ -113,8 +113,43 @@ static void outliers(struct ana_jw *w, const struct ana_engine *e)
 	ana_jw_end_arr(w);
 }
 
+#define MAX_IO_ROWS 50
+
+static void io(struct ana_jw *w, const struct ana_engine *e)
+{
+	ana_jw_arr(w, "peers");
+	for (uint32_t i = 0; i < e->npeers && i < MAX_IO_ROWS; i++) {
+		const struct ana_peer *p = &e->peers[i];
+
+		ana_jw_obj(w, NULL);
+		ana_jw_str(w, "host", p->host);
+		ana_jw_u64(w, "conns", p->conns);
+		ana_jw_u64(w, "calls", p->syscalls);
+		ana_jw_u64(w, "time", p->ns);
+		ana_jw_u64(w, "max", p->max_ns);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+	ana_jw_arr(w, "fds");
+	for (uint32_t i = 0; i < e->nfd_order && i < MAX_IO_ROWS; i++) {
+		const struct ana_fd_sum *f = &e->fd_order[i];
+
+		ana_jw_obj(w, NULL);
+		ana_jw_u64(w, "pid", f->pid);
+		ana_jw_i64(w, "fd", f->fd);
+		ana_jw_str(w, "kind", ebt_fd_kind_name(f->kind));
+		ana_jw_str(w, "name", f->peer[0] ? f->peer : f->path);
+		ana_jw_u64(w, "calls", f->syscalls);
+		ana_jw_u64(w, "time", f->ns);
+		ana_jw_u64(w, "small", f->tiny_reads + f->tiny_writes);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+}
+
 void ana_html_data_findings(struct ana_jw *w, const struct ana_engine *e)
 {
+	io(w, e);
 	hotspots(w, e);
 	outliers(w, e);
 	ana_jw_arr(w, "suggestions");

@@ -39,7 +39,7 @@ class Page(HTMLParser):
             self.scripts += 1
         self.handlers += [k for k in a if k.startswith("on")]
         for sec in ("flame-graph", "heat-map", "sys-table", "cat-table", "hist-grid",
-                    "req-list", "suggestions", "hotspots"):
+                    "req-list", "suggestions", "hotspots", "fd-table"):
             if self.inside(sec):
                 self.bump(sec + ":" + tag)
         if tag not in ("br", "input", "meta", "rect", "line", "link", "img"):
@@ -80,7 +80,7 @@ def main():
         errors.append("event-handler attributes in the page: %r" % p.handlers[:5])
     need = {"flame-graph:svg": 1, "flame-graph:rect": 6, "sys-table:th": 5,
             "sys-table:tr": args.min_rows + 1, "cat-table:tr": 2, "heat-map:rect": 1,
-            "hist-grid:svg": 1}
+            "hist-grid:svg": 1, "fd-table:tr": 2}
     for k, n in need.items():
         if c.get(k, 0) < n:
             errors.append("%s: %d, want >= %d" % (k, c.get(k, 0), n))

@@ -15,6 +15,7 @@ for f in ev serving; do
 	$HCHECK "$f.dom" "$f.log" --min-rows 3 || die "$f.html: check failed"
 done
 # the bundled sample: its planted faults are visible by name
-$HCHECK serving.dom serving.log --text fsync --text futex --text "127.0.0.2" ||
+$HCHECK serving.dom serving.log --text fsync --text futex --text "127.0.0.2" \
+	--text config.json ||
 	die "serving.html: faults not shown"
 echo ok
