@@ -329,17 +329,24 @@ static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_eve
 static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
 			       const struct ana_sys *s, uint64_t w, struct ana_thread *t)
 {
-	struct ana_fd *f = t->last_fd;
+	struct ana_fd *f = t->last_fd[0];
 	uint64_t end = ev->enter_ns + ev->duration_ns;
+	int32_t fd = (int32_t)ev->arg0;
 
 	if (ev->arg0 > INT32_MAX)
 		return NULL;
-	if (!f || !f->live || f->fd != (int32_t)ev->arg0 || f->pid != ev->pid ||
-	    f->file != file) {
-		f = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, true);
+	if (!f || !f->live || f->fd != fd || f->pid != ev->pid || f->file != file) {
+		f = t->last_fd[1];
+		if (!f || !f->live || f->fd != fd || f->pid != ev->pid || f->file != file)
+			f = ana_fd_get(e, file, ev->pid, fd, true);
 		if (!f)
 			return NULL;
-		t->last_fd = f;
+		t->last_fd[1] = t->last_fd[0];
+		t->last_fd[0] = f;
+	}
+	if (f->closed) {
+		f->closed = false;	/* the number is in use again */
+		e->fds_closed--;
 	}
 	if (f->npend && end >= f->pend[0].ts)
 		ana_fd_apply_pending(e, f, end);

@@ -86,7 +86,7 @@ struct ana_thread {
 	int64_t cur_id;
 	struct ana_req *req;	/* thread mode: its open request */
 	struct ana_proc *proc;	/* stable: processes are never freed */
-	struct ana_fd *last_fd;	/* a cache: check live and the key */
+	struct ana_fd *last_fd[2];	/* a cache: check live and the key */
 	uint64_t start_ts, exit_ts;
 };
 
@@ -120,6 +120,7 @@ struct ana_fd {
 	struct ana_fd_pend *pend;	/* oldest first */
 	uint32_t npend;
 	bool live;		/* false: on the free list (memory reused, never freed) */
+	bool closed;		/* closed, kept in the map for the number's reuse */
 	struct ana_fd *next_free;
 };
 
@@ -261,6 +262,7 @@ struct ana_engine {
 	uint32_t nsys;
 	struct ana_map threads, procs, fds;
 	struct ana_fd *free_fds;
+	size_t fds_closed;		/* entries of the fd map that are closed */
 	struct ana_thread *tcache[256];	/* direct-mapped by tid: threads are never freed */
 	uint64_t cat_idle_ns[SC__COUNT];
 	uint64_t events, kept, attributed_ns, unattributed_ns, idle_ns;
@@ -380,6 +382,7 @@ void ana_fd_reset(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_apply_pending(struct ana_engine *e, struct ana_fd *f, uint64_t upto);
 void ana_fd_free(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_summarize(struct ana_engine *e, const struct ana_fd *f);
+size_t ana_fd_purge(struct ana_engine *e);
 void ana_fd_set_info(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd *r);
 int ana_meta_record(struct ana_engine *e, uint32_t idx, const struct ebt_record *r);
 /* After the records of a chunk: sorts clock anchors that came out of order. */

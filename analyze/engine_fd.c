@@ -168,11 +168,37 @@ void ana_fd_reset(struct ana_engine *e, struct ana_fd *f)
 	f->net_ns = f->max_ns = 0;
 }
 
+/* A closed fd stays in the map, empty, for the next use of its number
+ * (numbers are reused at once); ana_fd_purge() drops such entries when the
+ * map is full. */
 void ana_fd_release(struct ana_engine *e, struct ana_fd *f)
 {
 	ana_fd_reset(e, f);
-	if (f->npend)
-		return;		/* facts about the next incarnation: keep them */
-	ana_map_del(&e->fds, f->key);
-	ana_fd_free(e, f);
+	if (!f->closed) {
+		f->closed = true;
+		e->fds_closed++;
+	}
+}
+
+/* Deletes closed entries without pending facts. Returns how many. */
+size_t ana_fd_purge(struct ana_engine *e)
+{
+	struct ana_fd **dead = malloc(e->fds_closed * sizeof(*dead) + 1);
+	size_t n = 0;
+
+	if (!dead)
+		return 0;
+	for (size_t i = 0; i < e->fds.cap && n < e->fds_closed; i++) {
+		struct ana_fd *f = e->fds.vals[i];
+
+		if (e->fds.keys[i] && f->closed && !f->npend)
+			dead[n++] = f;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ana_map_del(&e->fds, dead[i]->key);
+		ana_fd_free(e, dead[i]);
+	}
+	e->fds_closed -= n;
+	free(dead);
+	return n;
 }

@@ -233,8 +233,14 @@ struct ana_fd *ana_fd_get(struct ana_engine *e, uint32_t file, uint32_t pid, int
 		key += 0x9e3779b97f4a7c15ull;	/* key collision: probe a derived key */
 		f = ana_map_get(&e->fds, key);
 	}
+	if (f && create && f->closed) {
+		f->closed = false;	/* the number is in use again */
+		e->fds_closed--;
+	}
 	if (f || !create)
 		return f;
+	if (e->fds.n >= ANA_MAX_FDS && e->fds_closed * 2 >= e->fds.n)
+		ana_fd_purge(e);
 	if (e->fds.n >= ANA_MAX_FDS) {
 		ana_warn_cap(e, 2, "file descriptors");
 		return NULL;
