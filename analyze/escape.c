@@ -191,7 +191,8 @@ int ana_esc_md(FILE *f, const char *s, size_t len)
 
 	while (p && i < len) {
 		n = ana_utf8_decode(p + i, len - i, &cp);
-		if (n == 1 && strchr("\\`*_{}[]()<>#+-.!|~&\"'", (int)cp) && cp) {
+		/* never at a line start here: inline markup is all that can form */
+		if (n == 1 && strchr("\\`*_[]<>|~&", (int)cp) && cp) {
 			if (cp == '<')
 				fputs("&lt;", f);
 			else if (cp == '>')

@@ -22,8 +22,10 @@ int ana_esc_json(FILE *f, const char *s, size_t len);
  * U+FFFD. Numbers are written by the caller, not through this. */
 int ana_esc_csv(FILE *f, const char *s, size_t len);
 
-/* A Markdown table cell: Markdown punctuation and | backslash-escaped,
- * control characters shown as \xNN, nothing can end the row. */
+/* A Markdown table cell or inline text (never at a line start): inline
+ * markup characters \ ` * _ [ ] | ~ backslash-escaped, < > & as entities,
+ * control characters shown as \xNN: nothing can end the row or form a
+ * link, an image, code or HTML. */
 int ana_esc_md(FILE *f, const char *s, size_t len);
 
 /* Terminal/plain text: printable ASCII and valid UTF-8 pass; control
