@@ -44,7 +44,7 @@ static const struct mode {
 	{ "unknown", m_unknown, "syscall numbers, threads, rets beyond every table" },
 	{ "time", m_time, "timestamps near 2^64, zero/backwards time, bad clocks" },
 	{ "loss", m_loss, "loss counts summing past 2^64, backwards windows" },
-	{ "histbomb", m_histbomb, "200k threads x 12 powers of two of duration" },
+	{ "histbomb", m_histbomb, "200k threads x 4 powers of two of duration" },
 	{ "longnames", m_longnames, "4000 processes with 64 KiB names" },
 	{ "metabomb", m_metabomb, "3M metadata records" },
 	{ "zbomb", m_zbomb, "raw: zstd frames beyond declared size, 64 MiB chunks" },

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Checks ebpf-analyze outputs of a hostile trace with real parsers.
 
-  check_outputs.py json FILE [--manifest M] [--min-strings N]
+  check_outputs.py json FILE [--manifest M] [--min-strings N] [--no-schema]
   check_outputs.py csv FILE_OR_DIR [--manifest M] [--min-strings N]
   check_outputs.py sqlite DB [--manifest M] [--json REPORT] [--min-strings N]
   check_outputs.py text FILE [--manifest M] [--md]
+  check_outputs.py html FILE [--manifest M] [--min-strings N]
+  check_outputs.py folded FILE
 
 Structure first (strict JSON, RFC 4180 CSV with equal row widths, SQLite
 integrity and schema, text without control characters or forged lines, Markdown
@@ -23,6 +25,7 @@ import os
 import re
 import sqlite3
 import sys
+from html.parser import HTMLParser
 
 FFFD = "\ufffd"
 ELLIPSES = ("\u2026", "...")
@@ -132,7 +135,7 @@ def walk_strings(o, out):
             walk_strings(v, out)
 
 
-def check_json(path, strings, min_strings):
+def check_json(path, strings, min_strings, schema=True):
     raw = open(path, "rb").read()
     try:
         text = raw.decode("utf-8")
@@ -146,10 +149,10 @@ def check_json(path, strings, min_strings):
         problem("json: does not parse: %s" % e)
         return None
     for key in ("trace", "syscalls", "categories", "requests", "hotspots",
-                "outliers", "patterns", "suggestions"):
+                "outliers", "patterns", "suggestions") if schema else ():
         if key not in j:
             problem("json: top-level key %r missing" % key)
-    for s in j.get("syscalls", []):
+    for s in j.get("syscalls", []) if schema else ():
         for k in ("name", "category", "count", "errors", "total_ns", "p50_ns",
                   "p99_ns", "max_ns"):
             if k not in s:
@@ -388,19 +391,109 @@ def check_text(path, strings, md, min_strings):
     print("text: %d of %d planted strings found in visible form" % (found, len(strings)))
 
 
+# ---------------------------------------------------------------- HTML
+
+class Page(HTMLParser):
+    """Collects what a browser would build from the page source."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts, self.bad, self.data, self.in_data = [], [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script":
+            self.scripts.append(a)
+            self.in_data = a.get("type") == "application/json"
+        for k, v in a.items():
+            if k.startswith("on") and v and "alert(" in v:
+                self.bad.append("%s %s=%r" % (tag, k, v[:40]))
+        if tag == "img" and a.get("src") == "x":
+            self.bad.append("img src=x")
+        if (a.get("href") or "").strip().lower().startswith("javascript:alert"):
+            self.bad.append("%s href=%r" % (tag, a["href"][:40]))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_data = False
+
+    def handle_data(self, data):
+        if self.in_data:
+            self.data.append(data)
+        if "alert(" in data and self.scripts and not self.in_data and \
+                self.get_starttag_text() and \
+                self.get_starttag_text().startswith("<script") and \
+                "type=" not in self.get_starttag_text():
+            self.bad.append("script text from the trace: %r" % data[:40])
+
+
+def check_html(path, strings, min_strings):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        problem("html: not valid UTF-8: %s" % e)
+        text = raw.decode("utf-8", "replace")
+    page = Page()
+    page.feed(text)
+    page.close()
+    for b in page.bad:
+        problem("html: trace content became markup: %s" % b, "html markup")
+    if len(page.scripts) != 2:
+        problem("html: %d script elements, the report writes 2 (data and code)"
+                % len(page.scripts))
+    data = "".join(page.data)
+    if not data:
+        problem("html: no embedded JSON data block")
+        return
+    if "</" in data.lower().replace("<\\/", ""):
+        problem("html: the embedded data holds '</'")
+    try:
+        j = json.loads(data, strict=True, object_pairs_hook=no_dupes,
+                       parse_constant=bad_constant)
+    except ValueError as e:
+        problem("html: embedded data does not parse as JSON: %s" % e)
+        return
+    values = []
+    walk_strings(j, values)
+    if strings:
+        check_presence(strings, values, "html data", min_strings)
+
+
+# ---------------------------------------------------------------- folded
+
+def check_folded(path):
+    """Folded stacks: 'frame;frame;...;frame COUNT', one stack per line, five
+    frames (process;thread;request|idle|other;category;syscall)."""
+    text = check_text_common(path, "folded")
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue
+        m = re.match(r"^(.*) ([0-9]+)$", line)
+        if not m:
+            problem("folded: line %d has no count: %r" % (n, line[:60]), "folded count")
+            continue
+        frames = m.group(1).split(";")
+        if len(frames) != 5 or frames[2] not in ("request", "idle", "other"):
+            problem("folded: line %d has %d frames: %r" % (n, len(frames), line[:80]),
+                    "folded frames")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("kind", choices=("json", "csv", "sqlite", "text"))
+    ap.add_argument("kind", choices=("json", "csv", "sqlite", "text", "html", "folded"))
     ap.add_argument("path")
     ap.add_argument("--manifest")
     ap.add_argument("--json", help="JSON report of the same trace (sqlite)")
     ap.add_argument("--md", action="store_true")
+    ap.add_argument("--no-schema", action="store_true",
+                    help="json: any document (not the report's schema)")
     ap.add_argument("--min-strings", type=int, default=10 ** 6,
                     help="only the first N planted strings must be found")
     a = ap.parse_args()
     strings = load_manifest(a.manifest)
     if a.kind == "json":
-        check_json(a.path, strings, a.min_strings)
+        check_json(a.path, strings, a.min_strings, not a.no_schema)
     elif a.kind == "csv":
         check_csv(a.path, strings, a.min_strings)
     elif a.kind == "sqlite":
@@ -409,6 +502,10 @@ def main():
             with open(a.json) as f:
                 report = json.load(f)
         check_sqlite(a.path, strings, a.min_strings, report)
+    elif a.kind == "html":
+        check_html(a.path, strings, a.min_strings)
+    elif a.kind == "folded":
+        check_folded(a.path)
     else:
         check_text(a.path, strings, a.md, a.min_strings)
     return 1 if problems else 0

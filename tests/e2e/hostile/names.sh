@@ -10,9 +10,6 @@
 all_outputs names.ebt names names.manifest
 # each output alone too, and the one-table CSV report
 run_bounded names-csv "$ANA" names.ebt --report csv -o names.csv && check csv names.csv
-rm -f alone.db
-run_bounded names-sqlite "$ANA" names.ebt -q --sqlite alone.db &&
-	check sqlite alone.db --json names.json --manifest names.manifest
 rm -rf alone.csvd
 run_bounded names-csvdir "$ANA" names.ebt --csv-dir alone.csvd &&
 	check csv alone.csvd --manifest names.manifest
