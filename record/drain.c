@@ -242,6 +242,8 @@ static void one_task(struct rec_drain *d, const struct task_event *e, struct rec
 	task_from_event(e, kinds[e->kind], &r, &ti);
 	ebt_writer_add_record(d->w, &r);
 	rec_task_info_free(&ti);
+	if (e->kind == TEV_EXEC)
+		rec_meta_warn_elf32(e->tgid);
 	if (e->kind == TEV_FORK || e->kind == TEV_EXEC) {
 		net->netns = 0;
 		rec_meta_snapshot_fds(d->w, e->tgid, e->ts_ns, net);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/syscalls.h"
 
 uint64_t rec_now_ns(int clock_id)
@@ -213,6 +214,14 @@ int rec_meta_snapshot_fds(struct ebt_writer *w, uint32_t pid, uint64_t ts_ns,
 	return err;
 }
 
+void rec_meta_warn_elf32(uint32_t pid)
+{
+	if (rec_proc_elf32(pid))
+		log_warn("process %u runs a 32-bit program: its syscalls are recorded with "
+			 "compat (i386) numbers, which the trace names with the native table",
+			 pid);
+}
+
 int rec_meta_snapshot(struct ebt_writer *w, uint32_t pid, uint32_t task_kind,
 		      uint64_t ts_ns, struct rec_net *net)
 {
@@ -224,6 +233,7 @@ int rec_meta_snapshot(struct ebt_writer *w, uint32_t pid, uint32_t task_kind,
 	n = rec_proc_threads(pid, &tids);
 	if (n < 0)
 		return n;
+	rec_meta_warn_elf32(pid);
 	for (i = 0; i < n && !err; i++) {
 		if (rec_proc_task(pid, tids[i], &ti))
 			continue;

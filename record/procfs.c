@@ -412,3 +412,22 @@ int rec_proc_tgid(uint32_t tid, uint32_t *out)
 	*out = (uint32_t)strtoul(p + 6, NULL, 10);
 	return 0;
 }
+
+int rec_proc_elf32(uint32_t pid)
+{
+	unsigned char id[5];
+	char path[48];
+	ssize_t n;
+	int fd;
+
+	if (sizeof(void *) != 8)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, id, sizeof(id));
+	close(fd);
+	/* "\177ELF" then EI_CLASS: 1 = 32-bit, 2 = 64-bit */
+	return n == (ssize_t)sizeof(id) && !memcmp(id, "\177ELF", 4) && id[4] == 1;
+}

@@ -32,6 +32,10 @@ struct rec_task_info {
 int rec_proc_task(uint32_t pid, uint32_t tid, struct rec_task_info *out);
 void rec_task_info_free(struct rec_task_info *t);
 
+/* 1 when pid runs a 32-bit ELF on this 64-bit machine (its syscall numbers
+ * are the compat table's, which the trace does not name), else 0. */
+int rec_proc_elf32(uint32_t pid);
+
 /* The process (thread group) of thread tid. 0, -ENOENT, -errno. */
 int rec_proc_tgid(uint32_t tid, uint32_t *out);
 
@@ -144,6 +148,9 @@ int rec_meta_clock(struct ebt_writer *w);
 /* TASK snapshot of pid and all its threads, and its FD snapshot. */
 int rec_meta_snapshot(struct ebt_writer *w, uint32_t pid, uint32_t task_kind,
 		      uint64_t ts_ns, struct rec_net *net);
+/* Warns when pid runs a 32-bit program (see rec_proc_elf32()). */
+void rec_meta_warn_elf32(uint32_t pid);
+
 /* Only the FD snapshot (EBT_FDE_SNAPSHOT records) of pid. */
 int rec_meta_snapshot_fds(struct ebt_writer *w, uint32_t pid, uint64_t ts_ns,
 			  struct rec_net *net);
