@@ -23,11 +23,40 @@
 #include "common/log.h"
 
 #define DAY_NS 86400000000000ull
+#define TS_MAX (1ull << 60)	/* ns after the base day: beyond is a broken clock */
 
 struct pf_req {
 	uint32_t pid, tid, n;
 	int64_t first, last;	/* ns since base */
 };
+
+/* A thread of the trace and its track: a tid already owned by another
+ * process (tid reuse, or a hostile file) gets a track id of its own so
+ * that a tid always belongs to one pid in the output. */
+struct pf_track {
+	uint32_t file, pid, tid;
+	uint32_t tpid, ttid;
+	int64_t last_end;	/* end of its last slice: slices never overlap */
+	bool used;
+};
+
+struct pf_tracks {
+	struct pf_track *s;
+	size_t cap, n;
+};
+
+/* Track ids seen: a tid's owning pid, or a pid already named. */
+struct pf_id {
+	uint32_t id, val;
+	bool used;
+};
+
+struct pf_ids {
+	struct pf_id *s;
+	size_t cap, n;
+};
+
+#define PF_SYNTH_TID 0x7f000000u	/* first id of a re-homed thread */
 
 struct ana_pf {
 	FILE *f;
@@ -39,6 +68,10 @@ struct ana_pf {
 	size_t creqs;
 	int64_t req_base;	/* id of reqs[0], -1 unset */
 	uint64_t req_dropped;
+	struct pf_tracks tracks;
+	struct pf_ids owners;
+	uint32_t next_synth;
+	uint64_t out_of_order;	/* before the base day, absurd, or overlapping */
 };
 
 int ana_pf_begin(struct ana_viz *v, FILE *f, uint64_t max_events)
@@ -60,6 +93,8 @@ void ana_pf_free(struct ana_pf *pf)
 	if (!pf)
 		return;
 	free(pf->reqs);
+	free(pf->tracks.s);
+	free(pf->owners.s);
 	free(pf);
 }
 
@@ -70,6 +105,99 @@ static uint32_t track_id(uint32_t file, uint32_t id)
 	return file ? file << 22 | (id & 0x3fffff) : id;
 }
 
+static size_t mix(uint64_t a, uint64_t b)
+{
+	uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full);
+
+	return (size_t)(h ^ (h >> 31));
+}
+
+static struct pf_track *track_slot(struct pf_track *s, size_t cap, uint32_t file,
+				   uint32_t pid, uint32_t tid)
+{
+	size_t i = mix((uint64_t)file << 32 | pid, tid) & (cap - 1);
+
+	while (s[i].used && (s[i].file != file || s[i].pid != pid || s[i].tid != tid))
+		i = (i + 1) & (cap - 1);
+	return &s[i];
+}
+
+static struct pf_id *id_slot(struct pf_id *s, size_t cap, uint32_t id)
+{
+	size_t i = mix(id, 0) & (cap - 1);
+
+	while (s[i].used && s[i].id != id)
+		i = (i + 1) & (cap - 1);
+	return &s[i];
+}
+
+/* Both tables grow at half load. 0 or -ENOMEM. */
+static int tracks_reserve(struct pf_tracks *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	struct pf_track *s;
+
+	if (t->n + 1 <= t->cap / 2)
+		return 0;
+	s = alloc_array(cap, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->s[i].used)
+			*track_slot(s, cap, t->s[i].file, t->s[i].pid, t->s[i].tid) = t->s[i];
+	}
+	free(t->s);
+	t->s = s;
+	t->cap = cap;
+	return 0;
+}
+
+static int ids_reserve(struct pf_ids *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	struct pf_id *s;
+
+	if (t->n + 1 <= t->cap / 2)
+		return 0;
+	s = alloc_array(cap, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->s[i].used)
+			*id_slot(s, cap, t->s[i].id) = t->s[i];
+	}
+	free(t->s);
+	t->s = s;
+	t->cap = cap;
+	return 0;
+}
+
+/* The track of (file, pid, tid), made on first use; NULL without memory. */
+static struct pf_track *track_of(struct ana_pf *pf, uint32_t file, uint32_t pid, uint32_t tid)
+{
+	struct pf_track *t;
+	struct pf_id *o;
+	uint32_t cand = track_id(file, tid);
+
+	if (tracks_reserve(&pf->tracks) || ids_reserve(&pf->owners))
+		return NULL;
+	t = track_slot(pf->tracks.s, pf->tracks.cap, file, pid, tid);
+	if (t->used)
+		return t;
+	*t = (struct pf_track){ file, pid, tid, track_id(file, pid), cand, INT64_MIN, true };
+	pf->tracks.n++;
+	o = id_slot(pf->owners.s, pf->owners.cap, cand);
+	while (o->used && o->val != t->tpid) {
+		t->ttid = PF_SYNTH_TID + pf->next_synth++;
+		o = id_slot(pf->owners.s, pf->owners.cap, t->ttid);
+	}
+	if (!o->used) {
+		*o = (struct pf_id){ t->ttid, t->tpid, true };
+		pf->owners.n++;
+	}
+	return t;
+}
+
 static void put_ts(FILE *f, const char *key, int64_t ns)
 {
 	uint64_t a = (uint64_t)(ns < 0 ? -ns : ns);
@@ -78,7 +206,8 @@ static void put_ts(FILE *f, const char *key, int64_t ns)
 		a % 1000);
 }
 
-static void note_request(struct ana_pf *pf, const struct ana_ev_ctx *c, int64_t ts)
+static void note_request(struct ana_pf *pf, const struct ana_ev_ctx *c,
+			 const struct pf_track *t, int64_t ts)
 {
 	int64_t id = c->req_id;
 	struct pf_req *q;
@@ -98,8 +227,8 @@ static void note_request(struct ana_pf *pf, const struct ana_ev_ctx *c, int64_t 
 	}
 	q = &pf->reqs[i];
 	if (!q->n) {
-		q->pid = track_id(c->file, c->ev->pid);
-		q->tid = track_id(c->file, c->ev->tid);
+		q->pid = t->tpid;
+		q->tid = t->ttid;
 		q->first = ts;
 	}
 	q->n++;
@@ -129,6 +258,7 @@ void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_c
 {
 	const struct ebt_event *ev = c->ev;
 	uint64_t wall = (uint64_t)((int64_t)ev->enter_ns + e->files[c->file].wall_off);
+	struct pf_track *t;
 	int64_t ts;
 
 	if (pf->written >= pf->max) {
@@ -139,12 +269,21 @@ void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_c
 		pf->base = wall - wall % DAY_NS;
 		pf->base_set = true;
 	}
+	if (wall < pf->base || wall - pf->base > TS_MAX || ev->duration_ns > TS_MAX) {
+		pf->out_of_order++;
+		return;
+	}
 	ts = (int64_t)(wall - pf->base);
+	t = track_of(pf, c->file, ev->pid, ev->tid);
+	if (!t || ts < t->last_end) {
+		pf->out_of_order++;
+		return;
+	}
+	t->last_end = ts + (int64_t)ev->duration_ns;
 	fputs(pf->written ? ",\n{\"ph\":\"X\",\"name\":" : "{\"ph\":\"X\",\"name\":", pf->f);
 	ana_esc_json(pf->f, c->sys->name, strlen(c->sys->name));
 	fprintf(pf->f, ",\"cat\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
-		syscalls_category_name(c->sys->cat), track_id(c->file, ev->pid),
-		track_id(c->file, ev->tid));
+		syscalls_category_name(c->sys->cat), t->tpid, t->ttid);
 	put_ts(pf->f, "ts", ts);
 	put_ts(pf->f, "dur", (int64_t)ev->duration_ns);
 	args(pf->f, c);
@@ -152,7 +291,7 @@ void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_c
 	if (ts > pf->last_ts)
 		pf->last_ts = ts;
 	if (c->req_id >= 0)
-		note_request(pf, c, ts);
+		note_request(pf, c, t, ts);
 }
 
 static void meta(FILE *f, const char *what, uint32_t pid, uint32_t tid, const char *name)
@@ -163,26 +302,38 @@ static void meta(FILE *f, const char *what, uint32_t pid, uint32_t tid, const ch
 	fputs("}}", f);
 }
 
+/* Names of the tracks used: thread names from the engine's threads,
+ * process names from its processes ("pid N" / "tid N" when unknown). */
 static void names(struct ana_pf *pf, const struct ana_engine *e)
 {
+	struct pf_ids named = { 0 };
 	char buf[ANA_MAX_STR + 32];
 
-	for (size_t i = 0; i < e->procs.cap; i++) {
-		const struct ana_proc *p = e->procs.vals[i];
+	for (size_t i = 0; i < pf->tracks.cap; i++) {
+		const struct pf_track *k = &pf->tracks.s[i];
+		uint64_t key = (uint64_t)k->file << 32;
+		const struct ana_thread *t;
+		const struct ana_proc *p;
+		struct pf_id *n;
 
-		if (!e->procs.keys[i] || !p)
+		if (!k->used)
 			continue;
-		snprintf(buf, sizeof(buf), "%s", p->comm ? p->comm : "?");
-		meta(pf->f, "process_name", track_id(p->file, p->pid), 0, buf);
-	}
-	for (size_t i = 0; i < e->threads.cap; i++) {
-		const struct ana_thread *t = e->threads.vals[i];
-
-		if (!e->threads.keys[i] || !t)
+		t = ana_map_get(&e->threads, key | k->tid);
+		snprintf(buf, sizeof(buf), "tid %" PRIu32, k->tid);
+		meta(pf->f, "thread_name", k->tpid, k->ttid, t && t->tid == k->tid ? t->comm : buf);
+		if (ids_reserve(&named))
 			continue;
-		meta(pf->f, "thread_name", track_id(t->file, t->pid), track_id(t->file, t->tid),
-		     t->comm);
+		n = id_slot(named.s, named.cap, k->tpid);
+		if (n->used)
+			continue;
+		*n = (struct pf_id){ k->tpid, 0, true };
+		named.n++;
+		p = ana_map_get(&e->procs, key | k->pid);
+		snprintf(buf, sizeof(buf), "pid %" PRIu32, k->pid);
+		meta(pf->f, "process_name", k->tpid, 0,
+		     p && p->pid == k->pid && p->comm ? p->comm : buf);
 	}
+	free(named.s);
 }
 
 static void requests(struct ana_pf *pf)
@@ -226,11 +377,16 @@ int ana_pf_finish(struct ana_viz *v, const struct ana_engine *e)
 			 " more left out; use --since/--until or --max-events",
 			 pf->written, pf->skipped);
 	}
+	if (pf->out_of_order)
+		log_warn("perfetto: %" PRIu64 " syscalls with impossible times (before the first"
+			 " day, or overlapping their thread's previous one) left out",
+			 pf->out_of_order);
 	ana_fmt_wall(day, sizeof(day), pf->base);
 	fprintf(pf->f, "\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":"
 		"\"ebpf-analyze\",\"ts_unit\":\"us since ts_base\",\"ts_base\":\"%s\","
 		"\"slices\":%" PRIu64 ",\"slices_not_written\":%" PRIu64
-		",\"note\":\"%s\"}}\n", pf->base_set ? day : "", pf->written, pf->skipped,
+		",\"slices_bad_time\":%" PRIu64 ",\"note\":\"%s\"}}\n",
+		pf->base_set ? day : "", pf->written, pf->skipped, pf->out_of_order,
 		pf->skipped ? "capped by --max-events: narrow with --since/--until"
 			    : "complete");
 	return ferror(pf->f) ? -EIO : 0;

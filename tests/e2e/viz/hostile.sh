@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Hostile names (script, HTML, quotes, controls, invalid UTF-8, 64 KiB) in
-# the visual outputs: the HTML report in headless Chromium runs no script
+# the visual outputs (and impossible times and ids in Perfetto's): the HTML
+# report in headless Chromium runs no script
 # of the trace (no console message, no extra script element or handler)
 # and shows the strings as text; the Perfetto JSON stays valid; folded
 # lines keep five frames; the diff page keeps its structure.
@@ -11,6 +12,13 @@ GEN="$O/tests/hostile/ebt-hostile"
 "$GEN" names names.ebt names.manifest >/dev/null || die "generator failed"
 "$ANA" names.ebt --export perfetto -o p.json 2>/dev/null || die "perfetto export failed"
 $PCHECK p.json >/dev/null || die "perfetto JSON of hostile names invalid"
+# impossible times and thread ids: still valid (times dropped and counted,
+# a tid seen under two pids re-homed to a track of its own)
+for m in time unknown threads; do
+	"$GEN" $m $m.ebt >/dev/null || die "generator failed ($m)"
+	"$ANA" $m.ebt --export perfetto -o $m.json 2>/dev/null || die "perfetto export ($m)"
+	$PCHECK $m.json >/dev/null || die "perfetto JSON of the $m trace invalid"
+done
 "$ANA" names.ebt --export folded -o f.txt 2>/dev/null || die "folded export failed"
 awk '!/^[^;]+;[^;]+;(request|idle|other);[a-z]+;[^;]+ [0-9]+$/ { bad=1 } END { exit bad }' \
 	f.txt || die "folded: a name broke a line's frames"
