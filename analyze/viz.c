@@ -126,7 +126,7 @@ uint32_t ana_viz_heat_col(struct ana_viz *v, uint64_t wall)
 	if (wall < v->heat_base)
 		return 0;
 	col = (wall - v->heat_base) / v->heat_width;
-	while (col >= ANA_VIZ_HEAT_COLS) {
+	while (col >= ANA_VIZ_HEAT_COLS && v->heat_width <= UINT64_MAX / 2) {
 		for (uint32_t i = 0; i < ANA_VIZ_HEAT_COLS; i++) {
 			for (uint32_t r = 0; r < ANA_VIZ_HEAT_ROWS; r++) {
 				uint64_t x = i < ANA_VIZ_HEAT_COLS / 2 ?
@@ -138,7 +138,7 @@ uint32_t ana_viz_heat_col(struct ana_viz *v, uint64_t wall)
 		v->heat_width *= 2;
 		col = (wall - v->heat_base) / v->heat_width;
 	}
-	return (uint32_t)col;
+	return col < ANA_VIZ_HEAT_COLS ? (uint32_t)col : ANA_VIZ_HEAT_COLS - 1;
 }
 
 static uint32_t heat_row(uint64_t ns)
