@@ -1,2 +1,0 @@
-# SPDX-License-Identifier: MIT
-# ebpf-record: BPF skeleton + libbpf, YAML config, the .ebt writer.
