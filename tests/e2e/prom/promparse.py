@@ -36,6 +36,8 @@ def parse_value(s):
         return -math.inf
     if s == 'NaN':
         return math.nan
+    if re.fullmatch(r'[-+]?\d+', s):
+        return int(s)  # exact: counts past 2**53 compare exactly
     if not re.fullmatch(r'[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?', s):
         raise Bad('bad value %r' % s)
     return float(s)
@@ -315,7 +317,7 @@ def main(argv):
                     shown = sname + ('{%s}' % ','.join('%s="%s"' % (k, l[k]) for k in l)
                                      if l else '')
                     if shown == argv[3]:
-                        print('%.17g' % v)
+                        print(v if isinstance(v, int) else '%.17g' % v)
                         return 0
             print('no series %s' % argv[3], file=sys.stderr)
             return 1
