@@ -144,6 +144,18 @@ static void name_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
 	}
 }
 
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return a->s6_addr[12] == 127;
+		return IN6_IS_ADDR_LOOPBACK(a);
+	}
+	return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+}
+
 /* A bound, listening socket; its real address into name. fd or -errno. */
 static int listen_on(const struct sockaddr_storage *ss, socklen_t sl, char *name, size_t len)
 {
@@ -163,6 +175,9 @@ static int listen_on(const struct sockaddr_storage *ss, socklen_t sl, char *name
 		return err;
 	}
 	name_addr(&got, name, len);
+	if (!is_loopback(&got))
+		log_warn("%s is not a loopback address: anyone who can reach it reads the"
+			 " metrics (no authentication, no TLS)", name);
 	return fd;
 }
 
