@@ -64,7 +64,7 @@ static int write_trace(const char *path, const struct ebt_event *ev, size_t n,
 /* The recorder's side of a threaded writer: CPU of the appending thread. */
 static double append_rate(const char *path, const struct ebt_event *ev, size_t n)
 {
-	struct ebt_writer_opts o = { .overwrite = true, .pool_chunks = 64 };
+	struct ebt_writer_opts o = { .overwrite = true, .pool_chunks = 16 };
 	struct ebt_writer *w = NULL;
 	size_t ok = 0;
 	double t0, t;
