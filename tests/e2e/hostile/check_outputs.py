@@ -4,8 +4,8 @@
   check_outputs.py json FILE [--manifest M] [--min-strings N] [--no-schema]
   check_outputs.py csv FILE_OR_DIR [--manifest M] [--min-strings N]
   check_outputs.py sqlite DB [--manifest M] [--json REPORT] [--min-strings N]
-  check_outputs.py text FILE [--manifest M] [--md]
-  check_outputs.py html FILE [--manifest M] [--min-strings N]
+  check_outputs.py text FILE [--manifest M] [--md | --color]
+  check_outputs.py html FILE [--manifest M] [--min-strings N] [--scripts N]
   check_outputs.py folded FILE
 
 Structure first (strict JSON, RFC 4180 CSV with equal row widths, SQLite
@@ -298,8 +298,10 @@ def utf8_one(b, i):
     return 0, b[i]
 
 
-def check_text_common(path, what):
+def check_text_common(path, what, color=False):
     raw = open(path, "rb").read()
+    if color:       # the report's own SGR colors; anything else stays suspect
+        raw = re.sub(rb"\x1b\[[0-9;]*m", b"", raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -363,9 +365,9 @@ def md_unescape(s):
     return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def check_text(path, strings, md, min_strings):
+def check_text(path, strings, md, min_strings, color=False):
     what = "md" if md else "text"
-    text = check_text_common(path, what)
+    text = check_text_common(path, what, color)
     if md:
         check_md_tables(text)
     if not strings:
@@ -427,7 +429,7 @@ class Page(HTMLParser):
             self.bad.append("script text from the trace: %r" % data[:40])
 
 
-def check_html(path, strings, min_strings):
+def check_html(path, strings, min_strings, scripts=2):
     raw = open(path, "rb").read()
     try:
         text = raw.decode("utf-8")
@@ -439,10 +441,11 @@ def check_html(path, strings, min_strings):
     page.close()
     for b in page.bad:
         problem("html: trace content became markup: %s" % b, "html markup")
-    if len(page.scripts) != 2:
-        problem("html: %d script elements, the report writes 2 (data and code)"
-                % len(page.scripts))
+    if len(page.scripts) != scripts:
+        problem("html: %d script elements, the page writes %d" % (len(page.scripts), scripts))
     data = "".join(page.data)
+    if not scripts:
+        return
     if not data:
         problem("html: no embedded JSON data block")
         return
@@ -486,6 +489,10 @@ def main():
     ap.add_argument("--manifest")
     ap.add_argument("--json", help="JSON report of the same trace (sqlite)")
     ap.add_argument("--md", action="store_true")
+    ap.add_argument("--color", action="store_true",
+                    help="text: the report's own SGR color sequences are allowed")
+    ap.add_argument("--scripts", type=int, default=2,
+                    help="html: script elements the page itself writes")
     ap.add_argument("--no-schema", action="store_true",
                     help="json: any document (not the report's schema)")
     ap.add_argument("--min-strings", type=int, default=10 ** 6,
@@ -503,11 +510,11 @@ def main():
                 report = json.load(f)
         check_sqlite(a.path, strings, a.min_strings, report)
     elif a.kind == "html":
-        check_html(a.path, strings, a.min_strings)
+        check_html(a.path, strings, a.min_strings, a.scripts)
     elif a.kind == "folded":
         check_folded(a.path)
     else:
-        check_text(a.path, strings, a.md, a.min_strings)
+        check_text(a.path, strings, a.md, a.min_strings, a.color)
     return 1 if problems else 0
 
 

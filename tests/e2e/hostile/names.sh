@@ -15,6 +15,17 @@ run_bounded names-csvdir "$ANA" names.ebt --csv-dir alone.csvd &&
 	check csv alone.csvd --manifest names.manifest
 run_bounded names-stdout "$ANA" names.ebt --report json && check json names-stdout.out \
 	--manifest names.manifest
+run_bounded names-color "$ANA" names.ebt --color always -n 100 &&
+	check text names-color.out --color --manifest names.manifest
+# diff against another hostile trace: structure only (rankings show a few)
+"$GEN" unknown unknown.ebt || die "generator failed"
+for k in text md json html; do
+	run_bounded names-diff-$k "$ANA" diff names.ebt unknown.ebt --report $k -o diff.$k
+done
+[ -f diff.text ] && check text diff.text --manifest names.manifest --min-strings 0
+[ -f diff.md ] && check text diff.md --md --manifest names.manifest --min-strings 0
+[ -f diff.json ] && check json diff.json --no-schema --manifest names.manifest
+[ -f diff.html ] && check html diff.html --scripts 0
 json_is names "j['trace']['events']" 1152
 json_is names "len(j['processes'])" 24
 json_is names "j['trace']['host'] == '</script><script>alert(1)</script>'" True
