@@ -2,6 +2,7 @@
 #include "analyze/escape.h"
 
 #include <csv.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,24 @@ int ana_esc_csv(FILE *f, const char *s, size_t len)
 }
 
 /* Writes one code point or invalid byte in visible form; returns columns. */
+/*
+ * Code points that change how text around them displays without showing
+ * themselves: C1 controls, bidi marks, embeddings, overrides and isolates,
+ * zero-width and invisible format characters, line/paragraph separators,
+ * the BOM, interlinear annotation marks, and noncharacters.
+ */
+static bool invisible(unsigned int cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || cp == 0xad || cp == 0x034f || cp == 0x061c ||
+	       cp == 0x115f || cp == 0x1160 || cp == 0x17b4 || cp == 0x17b5 ||
+	       (cp >= 0x180b && cp <= 0x180f) || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	       cp == 0x3164 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff ||
+	       cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
+	       (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe ||
+	       (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
 static void visible(FILE *f, const unsigned char *p, size_t n, unsigned int cp)
 {
 	if (!n) {
@@ -132,9 +151,7 @@ static void visible(FILE *f, const unsigned char *p, size_t n, unsigned int cp)
 		fputs("\\r", f);
 	} else if (cp < 0x20 || cp == 0x7f) {
 		fprintf(f, "\\x%02x", cp);
-	} else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-		   (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
-		   cp == 0x061c) {
+	} else if (invisible(cp)) {
 		fprintf(f, "\\u{%04x}", cp);
 	} else {
 		fwrite(p, 1, n, f);
@@ -172,10 +189,8 @@ size_t ana_esc_text_width(const char *s, size_t len)
 			w += 2;
 		else if (cp < 0x20 || cp == 0x7f)
 			w += 4;
-		else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-			 (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
-			 cp == 0x200f || cp == 0x061c)
-			w += 8;
+		else if (invisible(cp))
+			w += cp > 0xffff ? 9 : 8;
 		else
 			w += 1;
 		i += n ? n : 1;
@@ -204,8 +219,10 @@ int ana_esc_md(FILE *f, const char *s, size_t len)
 		} else if (!n || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
 			/* visible and inert: the backslash itself is escaped */
 			fprintf(f, "\\\\x%02x", cp);
+		} else if (invisible(cp)) {
+			fprintf(f, "\\u{%04x}", cp);	/* \u is not a Markdown escape */
 		} else {
-			visible(f, p + i, n, cp);
+			fwrite(p + i, 1, n, f);
 		}
 		i += n ? n : 1;
 	}
@@ -303,7 +320,7 @@ int ana_esc_folded(FILE *f, const char *s, size_t len)
 	while (p && i < len) {
 		if (p[i] >= 0x80) {
 			n = ana_utf8_decode(p + i, len - i, &cp);
-			if (n && !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 && cp != 0x2029)
+			if (n && !invisible(cp))
 				fwrite(p + i, 1, n, f);
 			else
 				fputs("\xef\xbf\xbd", f);

@@ -24,14 +24,16 @@ int ana_esc_csv(FILE *f, const char *s, size_t len);
 
 /* A Markdown table cell or inline text (never at a line start): inline
  * markup characters \ ` * _ [ ] | ~ backslash-escaped, < > & as entities,
- * control characters shown as \xNN: nothing can end the row or form a
- * link, an image, code or HTML. */
+ * control characters shown as \xNN, invisible ones (bidi, U+2028...) as
+ * \u{XXXX}: nothing can end the row or form a link, an image, code or
+ * HTML. */
 int ana_esc_md(FILE *f, const char *s, size_t len);
 
 /* Terminal/plain text: printable ASCII and valid UTF-8 pass; control
- * characters (C0, DEL, C1, bidi overrides) and invalid bytes are shown as
- * \n, \t, \xNN or \u{XXXX}; a backslash is doubled. No byte of the input
- * can move the cursor, change colors or forge a line. */
+ * characters (C0, DEL, C1), bidi controls, line/paragraph separators,
+ * zero-width and other invisible format characters, and invalid bytes are
+ * shown as \n, \t, \xNN or \u{XXXX}; a backslash is doubled. No byte of
+ * the input can move the cursor, change colors or forge a line. */
 int ana_esc_text(FILE *f, const char *s, size_t len);
 
 /* Width in columns of ana_esc_text() output (one per code point). */

@@ -139,3 +139,19 @@ Test(analyze_escape, utf8_decoder_rejects_overlong_and_surrogates)
 	cr_assert_eq(cp, 0x20ac);
 	cr_assert_eq(ana_utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 0);
 }
+
+Test(analyze_escape, text_and_markdown_show_invisible_characters)
+{
+	static const char in[] = "a\xe2\x80\xa8" "b\xe2\x80\xae" "c\xef\xbb\xbf" "d\xe2\x80\x8b";
+	esc_fn fns[] = { ana_esc_text, ana_esc_md };
+
+	for (int i = 0; i < 2; i++) {
+		char *out = run(fns[i], in, sizeof(in) - 1);
+
+		cr_assert_null(strstr(out, "\xe2\x80\xa8"), "raw U+2028 in %s", out);
+		cr_assert_null(strstr(out, "\xe2\x80\xae"), "raw U+202E");
+		cr_assert_null(strstr(out, "\xef\xbb\xbf"), "raw BOM");
+		cr_assert(strstr(out, "\\u{2028}") && strstr(out, "\\u{200b}"), "%s", out);
+		free(out);
+	}
+}
