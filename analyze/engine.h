@@ -365,6 +365,12 @@ static inline const char *ana_sys_name(const struct ana_engine *e, uint32_t sid)
 	return e->sys[sid]->name;
 }
 
+/* a + b, saturating at UINT64_MAX (counts from a trace may lie). */
+static inline uint64_t ana_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
 /* Helpers shared by the engine's files (engine_*.c). */
 int ana_map_init(struct ana_map *m, size_t cap);
 void ana_map_free(struct ana_map *m);

@@ -444,13 +444,13 @@ static void on_loss(struct ana_engine *e, uint32_t idx, const struct ebt_loss *r
 
 	if (r->source == EBT_LOSS_FILTER)
 		return;
-	e->lost_total += r->count;
+	e->lost_total = ana_sat_add(e->lost_total, r->count);
 	if (e->nloss >= ANA_MAX_LOSS) {
 		/* widen the last window rather than grow without bound */
 		w = &e->loss[e->nloss - 1];
 		w->end = r->ts_end_ns > w->end ? r->ts_end_ns : w->end;
 		w->max_end = w->end > w->max_end ? w->end : w->max_end;
-		w->count += r->count;
+		w->count = ana_sat_add(w->count, r->count);
 		return;
 	}
 	i = e->nloss++;

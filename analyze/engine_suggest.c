@@ -182,7 +182,7 @@ static void rule_loss(struct ana_engine *e)
 	char c[32];
 
 	for (uint32_t i = 0; i < e->nfiles; i++)
-		lost += e->files[i].lost + e->files[i].damaged_events;
+		lost = ana_sat_add(lost, ana_sat_add(e->files[i].lost, e->files[i].damaged_events));
 	if (!lost && !e->lost_total)
 		return;
 	if (e->lost_total > lost)
@@ -191,7 +191,8 @@ static void rule_loss(struct ana_engine *e)
 	    "%s events were lost or damaged (%.2f%% of %llu); the %llu requests overlapping"
 	    " loss windows are marked lossy. Enlarge the recorder's buffers or trace fewer"
 	    " processes", ana_fmt_count(c, sizeof(c), lost),
-	    pct(lost, lost + e->events), (unsigned long long)(lost + e->events),
+	    pct(lost, ana_sat_add(lost, e->events)),
+	    (unsigned long long)ana_sat_add(lost, e->events),
 	    (unsigned long long)e->req_lossy);
 }
 

@@ -25,8 +25,8 @@ void ana_trace_summary(const struct ana_engine *e, struct ana_trace_sum *out)
 
 		join(out->host, sizeof(out->host), f->hostname);
 		join(out->kernel, sizeof(out->kernel), f->kernel);
-		out->lost += f->lost;
-		out->damaged_events += f->damaged_events;
+		out->lost = ana_sat_add(out->lost, f->lost);
+		out->damaged_events = ana_sat_add(out->damaged_events, f->damaged_events);
 		out->damaged |= f->damaged_chunks || f->truncated;
 		if (f->sample_every > out->sample_every)
 			out->sample_every = f->sample_every;
