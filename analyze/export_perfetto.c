@@ -257,7 +257,7 @@ static void args(FILE *f, const struct ana_ev_ctx *c)
 void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_ctx *c)
 {
 	const struct ebt_event *ev = c->ev;
-	uint64_t wall = (uint64_t)((int64_t)ev->enter_ns + e->files[c->file].wall_off);
+	uint64_t wall = ev->enter_ns + (uint64_t)e->files[c->file].wall_off;
 	struct pf_track *t;
 	int64_t ts;
 

@@ -175,7 +175,7 @@ void ana_viz_event(struct ana_engine *e, const struct ana_ev_ctx *c)
 
 	if (v->flags & ANA_VIZ_FLAME) {
 		leaf_add(v, c, c->ev->duration_ns * c->w);
-		wall = (uint64_t)((int64_t)c->ev->enter_ns + e->files[c->file].wall_off);
+		wall = c->ev->enter_ns + (uint64_t)e->files[c->file].wall_off;
 		v->heat[ana_viz_heat_col(v, wall)][heat_row(c->ev->duration_ns)] += c->w;
 	}
 	if (v->flags & ANA_VIZ_CAPTURE)
