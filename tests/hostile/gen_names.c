@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Mode "names": a valid trace whose every string (hostname, FILE_INFO keys
- * and values, syscall names, comm, exe, cmdline, paths, peers) is hostile to
- * some output format. Every planted string is listed in the manifest; each
+ * and values, syscall names, comm, exe, cmdline, paths, peers, stack symbols,
+ * objects, build ids and mappings) is hostile to some output format. Every planted string is listed in the manifest; each
  * one is a process comm, so any output listing processes must show all.
  */
 #include "tests/hostile/hostile.h"
@@ -158,6 +158,32 @@ static void names_meta(struct hw *h)
 	}
 }
 
+/* Stack i + 1 of process pid (depth 3, or 127 for i == 0), each frame with
+ * a hostile symbol, object and build id, and a hostile executable mapping. */
+static void names_stack(struct hw *h, size_t i, uint32_t pid)
+{
+	static uint64_t ips[EBT_MAX_STACK_DEPTH];
+	struct ebt_record r = { .kind = EBT_REC_STACK };
+
+	for (uint32_t k = 0; k < EBT_MAX_STACK_DEPTH; k++)
+		ips[k] = 0x400000 + 0x100 * (uint64_t)k;
+	r.stack = (struct ebt_stack){ (uint32_t)i + 1, pid, i ? 3 : EBT_MAX_STACK_DEPTH, ips };
+	hw_rec(h, &r);
+	for (uint32_t k = 0; k < 3; k++) {
+		r = (struct ebt_record){ .kind = EBT_REC_SYMBOL };
+		r.sym = (struct ebt_symbol){ .pid = pid, .addr = ips[k], .offset = 0x10,
+					     .name = hostile_string(i + 7 + k),
+					     .object = hostile_string(i + 8),
+					     .build_id = hostile_string(i + 9) };
+		hw_rec(h, &r);
+	}
+	r = (struct ebt_record){ .kind = EBT_REC_MAP };
+	r.map = (struct ebt_map){ .pid = pid, .start = 0x400000, .end = 0x500000,
+				  .path = hostile_string(i + 10),
+				  .build_id = hostile_string(i + 11) };
+	hw_rec(h, &r);
+}
+
 static int names_tasks(struct hw *h, char *buf)
 {
 	for (size_t i = 0; i < NSTR; i++) {
@@ -177,6 +203,7 @@ static int names_tasks(struct hw *h, char *buf)
 		hw_fd(h, EBT_FD_SOCKET, pid, 3, ebt_str_c("socket:[1234]"), peer_of(i, buf));
 		hw_fd(h, EBT_FD_FILE, pid, 4, hostile_string(i + 5), (struct ebt_str){ 0 });
 		hw_fd(h, EBT_FD_SOCKET, pid, 5, ebt_str_c("socket:[99]"), hostile_string(i + 6));
+		names_stack(h, i, pid);
 	}
 	return h->err;
 }
@@ -198,6 +225,7 @@ static uint64_t names_request(struct hw *h, uint64_t t, uint32_t pid, uint32_t t
 	hw_ev(h, &ev);
 	t += 6000;
 	ev = hev(t, slow, k % 3 ? 0 : -13, 4, pid, tid, 500 + (uint32_t)i);
+	ev.stack_id = (uint32_t)i + 1;
 	hw_ev(h, &ev);
 	t += slow + 1000;
 	ev = hev(t, 7000, 100, 5, pid, tid, NR_SENDTO);

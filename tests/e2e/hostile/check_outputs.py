@@ -227,7 +227,9 @@ def check_sqlite(path, strings, min_strings, report):
         if "drop" in t.lower() or ";" in t or "'" in t:
             problem("sqlite: suspicious object name %r" % t)
     values = []
-    for t in sorted(names & set(SQL_TABLES) | {"peers"} & names):
+    tables = {r[0].decode() for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for t in sorted(tables):
         cur = db.execute('SELECT * FROM "%s"' % t)
         for row in cur:
             for v in row:

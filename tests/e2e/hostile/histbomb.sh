@@ -7,4 +7,5 @@
 "$GEN" histbomb hb.ebt || die "generator failed"
 all_outputs hb.ebt histbomb
 json_is histbomb "j['trace']['events']" 800000
+warned histbomb-json "cap"
 finish
