@@ -37,6 +37,7 @@ enum sql_stmt {
 	SQ_LOSS,
 	SQ_SUGGESTION,
 	SQ_STACK,
+	SQ_BLOCK,
 	SQ__COUNT
 };
 
@@ -50,6 +51,12 @@ struct ana_sql {
 	bool in_tx;
 	bool failed;		/* an insert failed: close must not commit */
 	struct sql_buf *events, *requests;	/* rows waiting for the next flush */
+	/* events.id of the next event: assigned here, 1.. in load order. */
+	uint64_t next_event_id;
+	/* The open event_blocks row: its first id, rows, wall-clock range. */
+	uint64_t blk_first, blk_rows, blk_min_wall, blk_max_wall;
+	/* For sqlite_stat1: events with a request, request rows. */
+	uint64_t req_events, requests_n;
 	sqlite3_stmt *stmt[SQ__COUNT];
 	char errmsg[512];
 };
@@ -65,9 +72,9 @@ extern const char *const sql_insert[SQ__COUNT];	/* [SQ_EVENT] is NULL */
  * buffer. cols is the column list (a constant), ncols its length. */
 #define SQL_BUF_ROWS 1024
 #define SQL_EVENT_COLS                                                                  \
-	"file_idx, ts_ns, wall_ns, pid, tid, cpu, nr, syscall, category, duration_ns,"  \
+	"id, file_idx, ts_ns, wall_ns, pid, tid, cpu, nr, syscall, category, duration_ns,"  \
 	" ret, err, errno_name, fd, request_id, idle, stack_id"
-#define SQL_EVENT_NCOLS 17
+#define SQL_EVENT_NCOLS 18
 #define SQL_REQUEST_COLS                                                                \
 	"id, file_idx, pid, tid, fd, peer, method, start_wall_ns, start_time,"          \
 	" end_wall_ns, duration_ns, syscall_ns, syscalls, file_ns, network_ns,"         \
@@ -103,6 +110,17 @@ void sql_val_null(struct sql_val *v);
 void sql_val_static(struct sql_val *v, const char *str);
 /* Any other string: copied into the buffer. 0 or -ENOMEM. */
 int sql_val_text(struct sql_buf *b, struct sql_val *v, const char *str);
+
+/* Counts the event just buffered (its id was s->next_event_id) into the
+ * open event_blocks row; writes that row once it holds SQL_BUF_ROWS events
+ * and hands the event to the row buffer. 0 or -errno (sql_fail). */
+int sql_event_added(struct ana_sql *s, const struct ana_sql_event *ev);
+/* Writes the open (partial) event_blocks row, if any. */
+int sql_block_flush(struct ana_sql *s);
+/* Fills sqlite_stat1 for the query planner: the events and requests rows
+ * from the counts above (no scan of the big tables), ANALYZE for the small
+ * ones. Runs after the indexes exist, inside the load's transaction. */
+int sql_write_stats(struct ana_sql *s);
 
 /* Records "what: sqlite's message" in s->errmsg; returns the -errno for rc
  * (-ENOSPC disk full, -ENOMEM, -EIO otherwise). */

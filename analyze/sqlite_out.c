@@ -28,7 +28,15 @@
 #ifndef LOAD_CACHE_KIB
 #define LOAD_CACHE_KIB 8192
 #endif
+#ifndef SORT_THREADS_MAX
 #define SORT_THREADS_MAX 4
+#endif
+/* Measured with 65536 too: the same instructions per event (callgrind),
+ * but 59 instead of 36 MiB of peak RSS at 4 M events (the sorter's buffers
+ * are page-sized), so the default page stays. */
+#ifndef LOAD_PAGE_SIZE
+#define LOAD_PAGE_SIZE 4096
+#endif
 
 int sql_fail(struct ana_sql *s, int rc, const char *what)
 {
@@ -237,10 +245,10 @@ static int create_db(struct ana_sql *s)
 	if (rc != SQLITE_OK)
 		return sql_fail(s, rc, "open");
 	snprintf(sql, sizeof(sql),
-		 "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+		 "PRAGMA page_size=%d; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
 		 " PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-%d;"
 		 " PRAGMA user_version=%d; PRAGMA application_id=%d;",
-		 LOAD_CACHE_KIB, ANA_SQL_SCHEMA_VERSION, ANA_SQL_APPLICATION_ID);
+		 LOAD_PAGE_SIZE, LOAD_CACHE_KIB, ANA_SQL_SCHEMA_VERSION, ANA_SQL_APPLICATION_ID);
 	err = exec(s, sql, "set up");
 	if (!err)
 		err = exec(s, "BEGIN", "begin");
@@ -291,6 +299,7 @@ int ana_sql_open(const char *path, bool force, struct ana_sql **out)
 	if (!s)
 		return -ENOMEM;
 	s->force = force;
+	s->next_event_id = 1;
 	s->path = strdup(path);
 	err = s->path ? make_tmp(s) : -ENOMEM;
 	if (!err)
@@ -346,7 +355,9 @@ static int finish(struct ana_sql *s)
 	int i, err;
 
 	snprintf(sql, sizeof(sql), "PRAGMA threads=%d", sort_threads());
-	err = sql_buf_flush(s->events);
+	err = sql_block_flush(s);
+	if (!err)
+		err = sql_buf_flush(s->events);
 	if (!err)
 		err = sql_buf_flush(s->requests);
 	if (!err)
@@ -354,7 +365,7 @@ static int finish(struct ana_sql *s)
 	if (!err)
 		err = exec(s, sql_post_load, "create indexes and views");
 	if (!err)
-		err = exec(s, "ANALYZE", "analyze");
+		err = sql_write_stats(s);
 	if (!err)
 		err = exec(s, "COMMIT", "commit");
 	if (err)

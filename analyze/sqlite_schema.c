@@ -82,20 +82,23 @@ const char sql_schema[] =
 	" end_wall_ns INTEGER NOT NULL, count INTEGER NOT NULL);\n"
 	"CREATE TABLE suggestions (rank INTEGER NOT NULL, rule TEXT NOT NULL, title TEXT,\n"
 	" evidence TEXT);\n"
+	"CREATE TABLE event_blocks (first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL,\n"
+	" min_wall_ns INTEGER NOT NULL, max_wall_ns INTEGER NOT NULL);\n"
 	"CREATE TABLE stacks (file_idx INTEGER NOT NULL, stack_id INTEGER NOT NULL,\n"
 	" depth INTEGER NOT NULL, frame_idx INTEGER NOT NULL, frame TEXT);\n";
 
 /* Built after the rows are in: one sort per index instead of a B-tree update
- * per row. p99/p50 below are nearest-rank, the value at rank ceil(q * n):
- * the smallest duration whose cume_dist (rows <= it / n) reaches q, which
- * needs one sort where ROW_NUMBER() plus COUNT() windows need two. */
+ * per row. The lean set (docs/SQL.md "Indexes" gives the measured cost of
+ * each): events has only the partial index of in-request events, since an
+ * index over every event costs 0.5-1.5 us per event, more than inserting it.
+ * Time ranges go through event_blocks (rowid order is load order), a thread
+ * or syscall through a scan. p99/p50 below are nearest-rank, the value at
+ * rank ceil(q * n): the smallest duration whose cume_dist (rows <= it / n)
+ * reaches q, which needs one sort where ROW_NUMBER() plus COUNT() windows
+ * need two. */
 const char sql_post_load[] =
-	"CREATE INDEX events_by_request ON events(request_id);\n"
-	"CREATE INDEX events_by_thread ON events(pid, tid, ts_ns);\n"
-	"CREATE INDEX events_by_syscall ON events(syscall, duration_ns);\n"
-	"CREATE INDEX events_by_time ON events(wall_ns);\n"
+	"CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL;\n"
 	"CREATE INDEX requests_by_duration ON requests(duration_ns);\n"
-	"CREATE INDEX requests_by_thread ON requests(pid, tid, start_wall_ns);\n"
 	"CREATE INDEX processes_by_pid ON processes(pid);\n"
 	"CREATE INDEX threads_by_tid ON threads(pid, tid);\n"
 	"CREATE INDEX fds_by_pid ON fds(pid, fd);\n"
@@ -159,4 +162,5 @@ const char *const sql_insert[SQ__COUNT] = {
 		    " count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQ_SUGGESTION] = "INSERT INTO suggestions VALUES (?1, ?2, ?3, ?4)",
 	[SQ_STACK] = "INSERT INTO stacks VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SQ_BLOCK] = "INSERT INTO event_blocks VALUES (?1, ?2, ?3, ?4)",
 };

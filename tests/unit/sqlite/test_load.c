@@ -271,7 +271,8 @@ Test(analyze_sqlite, creates_indexes_and_views_after_the_load)
 	close_ok(open_new());
 	db = fx_open_ro();
 	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND"
-				" tbl_name = 'events' AND name LIKE 'events_by_%'"), 4);
+				" tbl_name = 'events' AND name LIKE 'events_by_%'"), 1);
+	cr_expect_eq(fx_i64(db, "PRAGMA page_size"), 4096);
 	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND"
 				" name = 'requests_by_duration'"), 1);
 	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'view' AND"
@@ -416,4 +417,44 @@ Test(analyze_sqlite, failed_flush_is_reported_by_the_call_that_fills_the_buffer)
 	cr_expect_eq(ana_sql_request(s, &r), -EIO, "a failed load stays failed");
 	cr_expect_eq(ana_sql_close(s, true), -EIO);
 	cr_expect_eq(fx_dir_entries(), 0);
+}
+
+/* 2500 events with wall clocks out of order inside each block: three
+ * event_blocks rows that cover every id once, each range holding its events,
+ * so a time range read through the blocks finds what a scan finds. */
+Test(analyze_sqlite, event_blocks_bound_every_event)
+{
+	struct ana_sql *s = open_new();
+	struct ana_sql_event ev = ev_read;
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 2500; i++) {
+		ev.wall_ns = 1795000000000000000ULL + (uint64_t)(i * 1000) +
+			     (uint64_t)((i * 7919) % 13) * 50000;
+		ev.request_id = i % 3 ? i / 4 : -1;
+		cr_assert_eq(ana_sql_event(s, &ev), 0);
+	}
+	close_ok(s);
+	db = fx_open_ro();
+	cr_expect_str_eq(fx_rows(db, "SELECT first_id, last_id FROM event_blocks ORDER BY 1"),
+			 "1|1024\n1025|2048\n2049|2500\n");
+	cr_expect_eq(fx_i64(db, "SELECT MIN(id) = 1 AND MAX(id) = 2500 FROM events"), 1);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM events e JOIN event_blocks b ON e.id"
+				" BETWEEN b.first_id AND b.last_id WHERE e.wall_ns"
+				" BETWEEN b.min_wall_ns AND b.max_wall_ns"), 2500);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM event_blocks b WHERE min_wall_ns ="
+				" (SELECT MIN(wall_ns) FROM events WHERE id BETWEEN b.first_id AND"
+				" b.last_id) AND max_wall_ns = (SELECT MAX(wall_ns) FROM events"
+				" WHERE id BETWEEN b.first_id AND b.last_id)"), 3);
+	cr_expect_eq(fx_i64(db, "SELECT COUNT(*) FROM event_blocks b JOIN events e ON e.id"
+				" BETWEEN b.first_id AND b.last_id WHERE b.max_wall_ns >="
+				" 1795000001000000000 AND b.min_wall_ns < 1795000001500000000 AND"
+				" e.wall_ns >= 1795000001000000000 AND e.wall_ns <"
+				" 1795000001500000000"),
+		     fx_i64(db, "SELECT COUNT(*) FROM events WHERE wall_ns >= 1795000001000000000"
+				" AND wall_ns < 1795000001500000000"));
+	cr_expect_str_eq(fx_rows(db, "SELECT stat FROM sqlite_stat1 WHERE tbl = 'events'"
+				     " ORDER BY idx"), "2500\n1666 1\n");
+	sqlite3_close(db);
 }
