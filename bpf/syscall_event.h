@@ -6,7 +6,9 @@
  * Two kinds of samples travel through the one ring buffer; their sizes
  * differ, and record/ tells them apart by size alone:
  *   struct syscall_event (48 bytes): one finished syscall;
- *   struct task_event (192 bytes): fork, thread start, exec, exit, rename.
+ *   struct task_event (192 bytes): fork, thread start, exec, exit, rename;
+ *   struct stack_event (1136 bytes): one finished syscall with its user
+ *   stack (--stacks, only syscalls of at least cfg_stack_min_ns).
  */
 #ifndef BPF_SYSCALL_EVENT_H
 #define BPF_SYSCALL_EVENT_H
@@ -14,7 +16,7 @@
 #include <linux/types.h>
 #endif
 
-#define SYSCALL_EVENT_ABI 2
+#define SYSCALL_EVENT_ABI 3
 
 struct syscall_event {
 	__u64 enter_ns;			/* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
@@ -27,6 +29,24 @@ struct syscall_event {
 	__u32 nr, cpu;			/* nr is the arch's syscall number */
 };
 _Static_assert(sizeof(struct syscall_event) == 48, "syscall_event layout changed");
+
+/* The kernel's default perf_event_max_stack, and the format's cap. */
+#define STACK_MAX_DEPTH	127
+#define STACK_SP_WORDS	8
+
+struct stack_event {
+	struct syscall_event ev;
+	__u64 sp_words[STACK_SP_WORDS];	/* the top of the user stack: it holds the
+					 * return address into the wrapper's caller,
+					 * which the frame-pointer walk skips since
+					 * libc's syscall wrappers keep no frame
+					 * pointer; record/ takes the first word
+					 * that follows a call instruction */
+	__u32 depth;			/* frames in ips, innermost first */
+	__u32 pad;
+	__u64 ips[STACK_MAX_DEPTH];	/* user return addresses */
+};
+_Static_assert(sizeof(struct stack_event) == 1136, "stack_event layout changed");
 
 /* task_event.kind */
 #define TEV_FORK	1		/* new process: tgid == tid == the child */

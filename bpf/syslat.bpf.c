@@ -35,6 +35,8 @@ const volatile __s64 cfg_nr_execveat = -1;
 const volatile __s64 cfg_nr_pipe = -1;
 const volatile __s64 cfg_nr_pipe2 = -1;
 const volatile __s64 cfg_nr_socketpair = -1;
+const volatile __u32 cfg_stacks;		/* --stacks */
+const volatile __u64 cfg_stack_min_ns = 1000000;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -147,13 +149,68 @@ static __always_inline __u64 new_fd_pair(__u64 uptr)
 	return (__u32)fds[0] | (__u64)(__u32)fds[1] << 32;
 }
 
+static __always_inline void fill_event(struct syscall_event *e, struct inflight_val *in,
+					__u64 start, __u64 now, __s64 ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->enter_ns = start;
+	e->duration_ns = now - start;
+	e->ret = ret;
+	e->arg0 = in->arg0;
+	if (ret == 0 && (in->nr == cfg_nr_pipe || in->nr == cfg_nr_pipe2 ||
+			 in->nr == cfg_nr_socketpair))
+		e->arg0 = new_fd_pair(in->arg0);
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->nr = in->nr;
+	e->cpu = bpf_get_smp_processor_id();
+}
+
+static __always_inline void submit(void *e)
+{
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_bytes ?
+		      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+
+	bpf_ringbuf_submit(e, flags);
+}
+
+/*
+ * A slow syscall with its user stack. The stack at sys_exit is the one at
+ * sys_enter (the task is still inside the syscall). The walk is the
+ * kernel's frame-pointer unwinder: code built without frame pointers gives
+ * short stacks.
+ */
+static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
+					   struct inflight_val *in, __u64 start, __u64 now)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	struct stack_event *se;
+	__u64 sp;
+	long n;
+
+	se = bpf_ringbuf_reserve(&events, sizeof(*se), 0);
+	if (!se) {
+		count_drop(DROP_SYSCALL);
+		return 0;
+	}
+	fill_event(&se->ev, in, start, now, (__s64)ctx->args[1]);
+	n = bpf_get_stack(ctx, se->ips, sizeof(se->ips), BPF_F_USER_STACK);
+	se->depth = n > 0 ? n / sizeof(__u64) : 0;
+	se->pad = 0;
+	sp = PT_REGS_SP_CORE(regs);
+	if (bpf_probe_read_user(se->sp_words, sizeof(se->sp_words), (const void *)sp))
+		__builtin_memset(se->sp_words, 0, sizeof(se->sp_words));
+	submit(se);
+	return 0;
+}
+
 SEC("raw_tp/sys_exit")
 int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct inflight_val *in;
 	struct syscall_event *e;
-	__u64 now, start, id;
-	__u64 flags;
+	__u64 now, start;
 
 	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!in || !in->enter_ns)
@@ -165,26 +222,15 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		count_drop(DROP_FILTERED);
 		return 0;
 	}
+	if (cfg_stacks && now - start >= cfg_stack_min_ns)
+		return emit_with_stack(ctx, in, start, now);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_drop(DROP_SYSCALL);
 		return 0;
 	}
-	id = bpf_get_current_pid_tgid();
-	e->enter_ns = start;
-	e->duration_ns = now - start;
-	e->ret = (__s64)ctx->args[1];
-	e->arg0 = in->arg0;
-	if (e->ret == 0 && (in->nr == cfg_nr_pipe || in->nr == cfg_nr_pipe2 ||
-			    in->nr == cfg_nr_socketpair))
-		e->arg0 = new_fd_pair(in->arg0);
-	e->tgid = id >> 32;
-	e->tid = (__u32)id;
-	e->nr = in->nr;
-	e->cpu = bpf_get_smp_processor_id();
-	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_bytes ?
-		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
+	fill_event(e, in, start, now, (__s64)ctx->args[1]);
+	submit(e);
 	return 0;
 }
 

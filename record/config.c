@@ -5,7 +5,8 @@
  *   profiler: {pids: [1, 2], follow_children: true, duration: 30,
  *              buffer_size: 8M, user: nobody, quiet: false}
  *   syscalls: [read, write, network]      (or {include: [...]}, or "a,b")
- *   filters:  {min_duration_us: 10, sample_every: 1}
+ *   filters:  {min_duration_us: 10, sample_every: 1, stacks: false,
+ *              stack_min_us: 1000}
  *   output:   {file: trace.ebt, force: false, mode: "0600"}
  *   analysis: anything; read by ebpf-analyze, only parsed here
  *
@@ -36,6 +37,8 @@ static const struct key_map keys[] = {
 	{ "profiler", "quiet", "quiet" },
 	{ "filters", "min_duration_us", "min-duration-us" },
 	{ "filters", "sample_every", "sample" },
+	{ "filters", "stacks", "stacks" },
+	{ "filters", "stack_min_us", "stack-min-us" },
 	{ "filters", "pids", "pid" },
 	{ "output", "file", "output" },
 	{ "output", "force", "force" },

@@ -72,8 +72,10 @@ void rec_drain_fini(struct rec_drain *d)
 {
 	free(d->taskq);
 	free(d->fdq);
+	rec_stacks_free(d->stacks);
 	d->taskq = NULL;
 	d->fdq = NULL;
+	d->stacks = NULL;
 }
 
 void rec_event_from_wire(const struct syscall_event *in, struct ebt_event *out)
@@ -138,6 +140,26 @@ static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 	push_fd(d, e, fd, event);
 }
 
+/* Interning is a hash lookup; only a pid's first stack reads /proc. */
+static void stack_sample(struct rec_drain *d, const struct stack_event *se)
+{
+	uint32_t depth = se->depth < STACK_MAX_DEPTH ? se->depth : STACK_MAX_DEPTH;
+	struct ebt_event ev;
+
+	rec_event_from_wire(&se->ev, &ev);
+	if (d->stacks && depth)
+		ev.stack_id = rec_stacks_intern(d->stacks, se->ev.tgid,
+						(const uint64_t *)se->ips, depth,
+						(const uint64_t *)se->sp_words);
+	if (ebt_writer_append(d->w, &ev)) {
+		d->cnt.writer_drops++;
+	} else {
+		d->cnt.events++;
+		d->cnt.stack_events += !!ev.stack_id;
+	}
+	want_fd(d, &se->ev);
+}
+
 int rec_drain_sample(void *ctx, void *data, size_t size)
 {
 	struct rec_drain *d = ctx;
@@ -150,6 +172,8 @@ int rec_drain_sample(void *ctx, void *data, size_t size)
 		else
 			d->cnt.events++;
 		want_fd(d, data);
+	} else if (size == sizeof(struct stack_event)) {
+		stack_sample(d, data);
 	} else if (size == sizeof(struct task_event)) {
 		if (d->task_head - d->task_tail >= REC_TASKQ_LEN)
 			d->cnt.taskq_full++;
@@ -242,8 +266,10 @@ static void one_task(struct rec_drain *d, const struct task_event *e, struct rec
 	task_from_event(e, kinds[e->kind], &r, &ti);
 	ebt_writer_add_record(d->w, &r);
 	rec_task_info_free(&ti);
-	if (e->kind == TEV_EXEC)
+	if (e->kind == TEV_EXEC) {
 		rec_meta_warn_elf32(e->tgid);
+		rec_stacks_exec(d->stacks, e->tgid);
+	}
 	if (e->kind == TEV_FORK || e->kind == TEV_EXEC) {
 		net->netns = 0;
 		rec_meta_snapshot_fds(d->w, e->tgid, e->ts_ns, net);

@@ -125,6 +125,9 @@ static int recorder_info(struct ebt_writer *w, const struct rec_opts *o, const c
 	err = err ? err : add_kv(w, "follow_children", o->follow ? "true" : "false");
 	err = err ? err : add_kv_u64(w, "sample_every", o->sample_every);
 	err = err ? err : add_kv_u64(w, "min_duration_ns", o->min_duration_ns);
+	/* stack_min_ns: only syscalls this slow carry a stack; absent: no stacks */
+	if (o->stacks)
+		err = err ? err : add_kv_u64(w, "stack_min_ns", o->stack_min_ns);
 	err = err ? err : add_kv(w, "syscall_filter",
 				 o->filter_syscalls && o->syscalls ? o->syscalls : "all");
 	err = err ? err : add_kv_u64(w, "buffer_bytes", o->buffer_bytes);

@@ -20,6 +20,7 @@ void rec_opts_init(struct rec_opts *o)
 	o->sample_every = 1;
 	o->buffer_bytes = REC_DEFAULT_BUFFER;
 	o->mode = 0600;
+	o->stack_min_ns = REC_DEFAULT_STACK_MIN_NS;
 }
 
 void rec_opts_free(struct rec_opts *o)
@@ -110,6 +111,12 @@ static int set_number(struct rec_opts *o, const char *name, const char *value)
 			o->min_duration_ns = v * 1000;
 		return err;
 	}
+	if (!strcmp(name, "stack-min-us")) {
+		err = parse_u64(value, 0, UINT64_MAX / 1000, &v);
+		if (!err)
+			o->stack_min_ns = v * 1000;
+		return err;
+	}
 	if (!strcmp(name, "sample"))
 		return parse_u32(value, 1, 1u << 30, &o->sample_every);
 	if (!strcmp(name, "buffer-size"))
@@ -137,6 +144,8 @@ int rec_opts_set(struct rec_opts *o, const char *name, const char *value)
 		return parse_bool(value, &o->force);
 	if (!strcmp(name, "quiet"))
 		return parse_bool(value, &o->quiet);
+	if (!strcmp(name, "stacks"))
+		return parse_bool(value, &o->stacks);
 	err = set_number(o, name, value);
 	return err;
 }
@@ -162,6 +171,10 @@ void rec_usage(void)
 "                           signal, other), comma-separated\n"
 "      --min-duration-us N  drop syscalls shorter than N microseconds\n"
 "      --sample N           keep one syscall in N, at random [default: 1]\n"
+"      --stacks             record the user stack of slow syscalls and the\n"
+"                           function names of its frames (stacks may be\n"
+"                           truncated: build with -fno-omit-frame-pointer)\n"
+"      --stack-min-us N     slow means at least N microseconds [default: 1000]\n"
 "      --buffer-size SIZE   ring buffer size, rounded up to a power of two\n"
 "                           [default: 8M]\n"
 "  -c, --config FILE        read settings from a YAML file; options given on\n"
@@ -187,7 +200,10 @@ void rec_usage(void)
 	stdout);
 }
 
-enum { OPT_NO_FOLLOW = 256, OPT_MIN_DUR, OPT_SAMPLE, OPT_BUFFER, OPT_MODE };
+enum {
+	OPT_NO_FOLLOW = 256, OPT_MIN_DUR, OPT_SAMPLE, OPT_BUFFER, OPT_MODE, OPT_STACKS,
+	OPT_STACK_MIN,
+};
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -197,6 +213,8 @@ static const struct option long_opts[] = {
 	{ "syscalls", required_argument, NULL, 's' },
 	{ "min-duration-us", required_argument, NULL, OPT_MIN_DUR },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "stacks", no_argument, NULL, OPT_STACKS },
+	{ "stack-min-us", required_argument, NULL, OPT_STACK_MIN },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 	{ "config", required_argument, NULL, 'c' },
 	{ "force", no_argument, NULL, 'f' },
@@ -296,6 +314,9 @@ static int parse_one(struct rec_opts *o, int c, const char *arg)
 		return 0;
 	case 'q':
 		o->quiet = true;
+		return 0;
+	case OPT_STACKS:
+		o->stacks = true;
 		return 0;
 	case 'v':
 		o->verbose++;

@@ -98,6 +98,8 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 		skel->rodata->cfg_allow[i] = o->allow[i];
 	skel->rodata->cfg_min_duration_ns = o->min_duration_ns;
 	skel->rodata->cfg_sample_every = o->sample_every;
+	skel->rodata->cfg_stacks = o->stacks;
+	skel->rodata->cfg_stack_min_ns = o->stack_min_ns;
 	skel->rodata->cfg_wakeup_bytes = o->buffer_bytes / 4;
 	skel->rodata->cfg_nr_execve = nr_of("execve");
 	skel->rodata->cfg_nr_execveat = nr_of("execveat");

@@ -155,6 +155,48 @@ void rec_meta_warn_elf32(uint32_t pid);
 int rec_meta_snapshot_fds(struct ebt_writer *w, uint32_t pid, uint64_t ts_ns,
 			  struct rec_net *net);
 
+/* ---------------------------------------------------------------- stacks */
+
+struct rec_stacks;
+
+struct rec_stack_counters {
+	uint64_t maps_missed;	/* process gone before its maps were read */
+	uint64_t records_lost;	/* STACK records the writer refused */
+	uint64_t symbols;	/* SYMBOL records written */
+	uint64_t unnamed;	/* addresses without a function name */
+};
+
+/* The stack table of one recording, writing into w (borrowed). 0, -ENOMEM. */
+int rec_stacks_new(struct ebt_writer *w, struct rec_stacks **out);
+void rec_stacks_free(struct rec_stacks *s);
+
+/*
+ * The file-local id (> 0) of this stack of pid (ips innermost first),
+ * writing its STACK record the first time, and snapshotting pid's
+ * mappings (MAP records) at its first stack. sp_words (STACK_SP_WORDS, top
+ * of the user stack, may be NULL): the first that is a return address
+ * (follows a call in an executable mapping) is inserted as the second
+ * frame, unless it is the second already: the caller of a frameless
+ * syscall wrapper, which the frame-pointer walk skips. A heuristic: a stale
+ * return address among the wrapper's locals would name a wrong caller.
+ * 0 when the stack cannot be kept.
+ */
+uint32_t rec_stacks_intern(struct rec_stacks *s, uint32_t pid, const uint64_t *ips,
+			   uint32_t depth, const uint64_t *sp_words);
+
+/* pid ran execve: its next stack takes a new snapshot. s may be NULL. */
+void rec_stacks_exec(struct rec_stacks *s, uint32_t pid);
+
+/*
+ * Resolves every address of every stack through the ELF symbol tables of
+ * the files mapped at the time, and writes one SYMBOL record per (pid,
+ * address). Slow: call once, when the recording ends. Returns the number
+ * of records written or -errno.
+ */
+int rec_stacks_symbolize(struct rec_stacks *s);
+
+const struct rec_stack_counters *rec_stacks_counters(const struct rec_stacks *s);
+
 /* ---------------------------------------------------------------- drain */
 
 struct rec_fd_req {
@@ -171,6 +213,7 @@ struct rec_fd_req {
 
 struct rec_counters {
 	uint64_t events;	/* syscall events handed to the writer */
+	uint64_t stack_events;	/* of which with a user stack */
 	uint64_t writer_drops;	/* refused by the writer (-ENOBUFS) */
 	uint64_t bad_samples;	/* wrong size: never expected */
 	uint64_t ringbuf_lost;	/* syscall events the kernel could not reserve */
@@ -194,6 +237,7 @@ struct rec_drain {
 	struct rec_fd_req *fdq;
 	size_t fd_head, fd_tail;
 	struct rec_counters cnt;
+	struct rec_stacks *stacks;	/* --stacks, else NULL */
 };
 
 int rec_drain_init(struct rec_drain *d, struct ebt_writer *w);

@@ -15,6 +15,7 @@
 #define REC_VERSION "0.1.0"
 #define REC_MAX_PIDS 64
 #define REC_DEFAULT_BUFFER (8ull << 20)
+#define REC_DEFAULT_STACK_MIN_NS 1000000ull	/* --stack-min-us 1000 */
 #define REC_MIN_BUFFER (4096ull)
 #define REC_MAX_BUFFER (1ull << 30)
 
@@ -44,6 +45,8 @@ struct rec_opts {
 	int verbose;
 	uint64_t duration_ns;	/* 0: until stopped */
 	uint64_t min_duration_ns;
+	bool stacks;		/* --stacks: user stacks of slow syscalls */
+	uint64_t stack_min_ns;	/* --stack-min-us */
 	uint32_t sample_every;	/* 1: every syscall */
 	uint64_t buffer_bytes;	/* ring buffer, a power of two */
 	uint32_t mode;		/* permission bits of the trace */

@@ -135,6 +135,8 @@ static int setup(struct rec_session *s)
 		err = open_output(s);
 	if (!err)
 		err = rec_drain_init(&s->d, s->w);
+	if (!err && s->o->stacks)
+		err = rec_stacks_new(s->w, &s->d.stacks);
 	if (!err)
 		err = rec_bpf_load(s->o, &s->skel);
 	if (!err)

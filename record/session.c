@@ -244,6 +244,8 @@ static void final_drain(struct rec_session *s)
 	if (s->attached)
 		rec_status_losses(s, rec_now_ns(CLOCK_BOOTTIME));
 	rec_meta_clock(s->w);
+	if (s->d.stacks && rec_stacks_symbolize(s->d.stacks) < 0)
+		log_warn("cannot name stack frames: %s", strerror(ENOMEM));
 }
 
 int rec_session_finish(struct rec_session *s, int err, int stop_sig)

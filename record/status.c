@@ -145,6 +145,19 @@ static void status_cpu(uint64_t elapsed_ns, uint64_t events)
 	fputc('\n', stderr);
 }
 
+static void stacks_summary(const struct rec_session *s, const struct rec_counters *c)
+{
+	const struct rec_stack_counters *k = rec_stacks_counters(s->d.stacks);
+
+	fprintf(stderr, "ebpf-record: %" PRIu64 " slow syscalls with a user stack; %" PRIu64
+		" frame addresses named, %" PRIu64 " not", c->stack_events,
+		k->symbols - k->unnamed, k->unnamed);
+	if (k->maps_missed || k->records_lost)
+		fprintf(stderr, "; %" PRIu64 " processes gone before their maps were read, %"
+			PRIu64 " stack records lost", k->maps_missed, k->records_lost);
+	fputs(" (stacks may be truncated: build with -fno-omit-frame-pointer)\n", stderr);
+}
+
 void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st,
 			uint64_t elapsed_ns)
 {
@@ -163,6 +176,8 @@ void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st
 		fprintf(stderr, "ebpf-record: %" PRIu64 " more syscalls filtered out on purpose "
 			"(--sample, --min-duration-us)\n", c->filtered);
 	status_cpu(elapsed_ns, st->events);
+	if (s->d.stacks)
+		stacks_summary(s, c);
 	/* Missed fds are routine (closed before /proc was read): -v only. */
 	if (s->o->verbose || c->taskq_full || c->task_lost || c->bad_samples)
 		fprintf(stderr, "ebpf-record: %" PRIu64 " new fds resolved, %" PRIu64

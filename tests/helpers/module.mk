@@ -20,3 +20,16 @@ $(O)/tests/helpers/sysloop: tests/helpers/sysloop.c
 .PHONY: helpers
 helpers: $(HELPER_BINS)
 e2e: $(HELPER_BINS)
+
+# Known call paths for --stacks: frame pointers, nothing inlined, so that
+# the kernel's unwinder sees main -> run_* -> slow_*_path.
+$(O)/tests/helpers/stackprog: tests/helpers/stackprog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-inline $(WARN) \
+		-D_GNU_SOURCE $< -o $@ -lpthread
+
+$(O)/tests/helpers/ebt-stacks: $(O)/obj/tests/helpers/ebt_stacks.o $(LIBEBT) $(LIBCOMMON)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ -o $@ $(FORMAT_LIBS)
