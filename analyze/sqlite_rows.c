@@ -125,36 +125,35 @@ int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
 	if (s->failed)
 		return -EIO;
 	v = sql_buf_row(s->events);
-	sql_val_i64(&v[0], (int64_t)s->next_event_id);
-	sql_val_i64(&v[1], ev->file_idx);
-	sql_val_u64(&v[2], ev->ts_ns);
-	sql_val_u64(&v[3], ev->wall_ns);
-	sql_val_i64(&v[4], ev->pid);
-	sql_val_i64(&v[5], ev->tid);
-	sql_val_i64(&v[6], ev->cpu);
-	sql_val_i64(&v[7], ev->nr);
-	err = sql_val_text(s->events, &v[8], ev->syscall);
+	sql_val_i64(&v[0], ev->file_idx);
+	sql_val_u64(&v[1], ev->ts_ns);
+	sql_val_u64(&v[2], ev->wall_ns);
+	sql_val_i64(&v[3], ev->pid);
+	sql_val_i64(&v[4], ev->tid);
+	sql_val_i64(&v[5], ev->cpu);
+	sql_val_i64(&v[6], ev->nr);
+	err = sql_val_text(s->events, &v[7], ev->syscall);
 	if (!err)
-		err = sql_val_text(s->events, &v[9], ev->category);
+		err = sql_val_text(s->events, &v[8], ev->category);
 	if (err)
 		return err;
-	sql_val_u64(&v[10], ev->duration_ns);
-	sql_val_i64(&v[11], ev->ret);
-	sql_val_i64(&v[12], ev->err);
-	sql_val_static(&v[13], ev->err ? ana_sql_errno_name(ev->err) : NULL);
+	sql_val_u64(&v[9], ev->duration_ns);
+	sql_val_i64(&v[10], ev->ret);
+	sql_val_i64(&v[11], ev->err);
+	sql_val_static(&v[12], ev->err ? ana_sql_errno_name(ev->err) : NULL);
 	if (ev->fd < 0)
+		sql_val_null(&v[13]);
+	else
+		sql_val_i64(&v[13], ev->fd);
+	if (ev->request_id < 0)
 		sql_val_null(&v[14]);
 	else
-		sql_val_i64(&v[14], ev->fd);
-	if (ev->request_id < 0)
-		sql_val_null(&v[15]);
-	else
-		sql_val_i64(&v[15], ev->request_id);
-	sql_val_i64(&v[16], ev->idle);
+		sql_val_i64(&v[14], ev->request_id);
+	sql_val_i64(&v[15], ev->idle);
 	if (ev->stack_id)
-		sql_val_i64(&v[17], ev->stack_id);
+		sql_val_i64(&v[16], ev->stack_id);
 	else
-		sql_val_null(&v[17]);
+		sql_val_null(&v[16]);
 	return sql_event_added(s, ev);
 }
 
