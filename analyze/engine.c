@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/engine_sql.h"
+#include "analyze/stacks.h"
 #include "analyze/viz.h"
 #include "common/alloc.h"
 #include "common/log.h"
@@ -94,6 +95,7 @@ void ana_engine_free(struct ana_engine *e)
 {
 	if (!e)
 		return;
+	ana_stacks_free(e->stacks);
 	for (uint32_t i = 0; i < e->nsys; i++) {
 		ana_hist_reset(&e->sys[i]->h);
 		free(e->sys[i]->errnos);
@@ -509,6 +511,8 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		c.fd = fd_event(e, file, ev, c.sys, c.w, c.t);
 	ana_req_event(e, &c);
 	account(e, &c, wall);
+	if (ev->stack_id)
+		ana_stacks_event(e, &c);
 	if (c.fd && !c.idle && c.fd->kind == EBT_FD_SOCKET)
 		c.fd->net_ns += ev->duration_ns * c.w;
 	if (c.sys->new_fd_kind || c.sys->is_dup)

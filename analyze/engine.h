@@ -73,6 +73,7 @@ struct ana_sys {
 
 struct ana_req;
 struct ana_sql;
+struct ana_stacks;
 
 struct ana_thread {
 	uint64_t key;
@@ -330,6 +331,7 @@ struct ana_engine {
 	struct ana_ngram *pat_order;
 	uint32_t npat_order;
 	uint64_t ts_wall_min, ts_wall_max;
+	struct ana_stacks *stacks;	/* analyze/stacks.h; NULL: no stack seen */
 	/* SQLite sink, optional */
 	struct ana_sql *sql;
 	int sql_err;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/stacks.h"
 #include "common/alloc.h"
 #include "common/log.h"
 #include "common/parse.h"
@@ -533,7 +534,11 @@ int ana_meta_record(struct ana_engine *e, uint32_t idx, const struct ebt_record 
 	case EBT_REC_LOSS:
 		on_loss(e, idx, &r->loss);
 		return 0;
+	case EBT_REC_STACK:
+	case EBT_REC_SYMBOL:
+	case EBT_REC_MAP:
+		return ana_stacks_record(e, idx, r);
 	default:
-		return 0;	/* stacks, symbols, maps: not used by this report */
+		return 0;
 	}
 }

@@ -8,6 +8,7 @@
 #include "analyze/engine.h"
 #include "analyze/jsonw.h"
 #include "analyze/report_util.h"
+#include "analyze/stacks_report.h"
 #include "analyze/units.h"
 
 static void wall(struct ana_jw *w, const char *key, uint64_t ns)
@@ -288,6 +289,7 @@ int ana_report_json(const struct ana_engine *e, FILE *f)
 	hotspots(&w, e);
 	outliers(&w, e);
 	ana_report_json_entities(&w, e);
+	ana_stacks_report_json(&w, e);
 	ana_jw_end_obj(&w);
 	return ferror(f) ? -EIO : 0;
 }

@@ -9,6 +9,7 @@
 
 #include "analyze/engine.h"
 #include "analyze/report_util.h"
+#include "analyze/stacks.h"
 #include "analyze/table.h"
 #include "analyze/units.h"
 
@@ -323,6 +324,7 @@ int ana_report_text(const struct ana_engine *e, FILE *f, bool markdown, bool col
 	requests(&r);
 	syscalls(&r);
 	outliers(&r);
+	ana_stacks_report_text(e, f, markdown, r.color);
 	patterns(&r);
 	ana_report_text_entities(e, f, markdown, r.color);
 	return ferror(f) ? -EIO : 0;

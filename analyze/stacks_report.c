@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * "Top stacks" in the text/Markdown, JSON and CSV reports: the code paths
+ * behind each hotspot, outlier and slowest request.
+ */
+#include "analyze/stacks.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "analyze/engine.h"
+#include "analyze/jsonw.h"
+#include "analyze/stacks_internal.h"
+#include "analyze/stacks_report.h"
+#include "analyze/table.h"
+#include "analyze/units.h"
+
+/* The stack of a request's slowest syscall, and that syscall. */
+const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q,
+				  uint32_t *sid)
+{
+	int m = 0;
+
+	for (int k = 1; k < 3; k++)
+		m = q->top[k].dur > q->top[m].dur ? k : m;
+	*sid = q->top[m].sid;
+	if (!q->top[m].dur)
+		return NULL;
+	return ana_stacks_of_event(e, q->file, q->tid, q->top[m].ts);
+}
+
+/* Frames outermost first, " > " between them, each escaped for the mode. */
+static void put_frames(FILE *f, bool md, const char *folded)
+{
+	char frame[512];
+	const char *p = folded, *q;
+	size_t n;
+
+	while (p && *p) {
+		q = strchr(p, ';');
+		n = q ? (size_t)(q - p) : strlen(p);
+		if (n >= sizeof(frame))
+			n = sizeof(frame) - 1;
+		memcpy(frame, p, n);
+		frame[n] = 0;
+		ana_put_untrusted(f, md, frame);
+		if (!q)
+			break;
+		fputs(" > ", f);
+		p = q + 1;
+	}
+	fputc('\n', f);
+}
+
+static void hot_stacks(const struct ana_engine *e, FILE *f, bool md)
+{
+	struct ana_stack_top top[ANA_STACKS_TOP];
+	char a[32], b[32];
+	uint64_t with;
+	uint32_t i, j, n;
+
+	for (i = 0; i < e->nhot; i++) {
+		const struct ana_hotspot *h = &e->hot[i];
+
+		n = ana_stacks_top(e, h->is_category, h->id, top, ANA_STACKS_TOP, &with);
+		if (!n)
+			continue;
+		fprintf(f, md ? "- hotspot #%u %s " : "  hotspot #%u %s ", i + 1,
+			h->is_category ? "category" : "syscall");
+		ana_put_untrusted(f, md, h->name);
+		fprintf(f, ": %s of %s calls with a stack\n", ana_fmt_count(a, sizeof(a), with),
+			ana_fmt_count(b, sizeof(b), h->count));
+		for (j = 0; j < n; j++) {
+			fprintf(f, md ? "  - %s calls, %s: " : "    %9s calls %9s  ",
+				ana_fmt_count(a, sizeof(a), top[j].count),
+				ana_fmt_ns(b, sizeof(b), top[j].ns));
+			put_frames(f, md, top[j].folded);
+		}
+	}
+}
+
+static void outlier_stacks(const struct ana_engine *e, FILE *f, bool md)
+{
+	const char *st;
+	char a[32];
+	uint32_t i;
+
+	for (i = 0; i < e->noutliers; i++) {
+		const struct ana_outlier *o = &e->outliers[i];
+
+		if (o->is_request)
+			continue;
+		st = ana_stacks_of_event(e, o->ev.file, o->ev.tid, o->ev.ts);
+		if (!st)
+			continue;
+		fprintf(f, md ? "- outlier #%u " : "  outlier #%u ", i + 1);
+		ana_put_untrusted(f, md, e->sys[o->sid]->name);
+		fprintf(f, " %s (tid %u): ", ana_fmt_ns(a, sizeof(a), o->ev.dur), o->ev.tid);
+		put_frames(f, md, st);
+	}
+}
+
+static void request_stacks(const struct ana_engine *e, FILE *f, bool md)
+{
+	const char *st;
+	uint32_t i, sid;
+
+	for (i = 0; i < e->nslowest; i++) {
+		const struct ana_req *q = &e->slowest[i];
+
+		st = ana_stacks_of_request(e, q, &sid);
+		if (!st)
+			continue;
+		fprintf(f, md ? "- request %lld, slowest syscall " : "  request %lld, slowest "
+			"syscall ", (long long)q->id);
+		ana_put_untrusted(f, md, e->sys[sid]->name);
+		fputs(": ", f);
+		put_frames(f, md, st);
+	}
+}
+
+void ana_stacks_report_text(const struct ana_engine *e, FILE *f, bool md, bool color)
+{
+	if (!ana_stacks_any(e))
+		return;
+	ana_section(f, md, color, "Top stacks (outermost frame first)");
+	fprintf(f, "%sUser stacks of the slow syscalls (ebpf-record --stacks); they may be\n"
+		"%struncated where code was built without frame pointers.\n%s", md ? "" : "  ",
+		md ? "" : "  ", md ? "\n" : "");
+	hot_stacks(e, f, md);
+	outlier_stacks(e, f, md);
+	request_stacks(e, f, md);
+}
+
+static void json_frames(struct ana_jw *w, const char *folded)
+{
+	const char *p = folded, *q;
+
+	ana_jw_arr(w, "frames");
+	while (p && *p) {
+		q = strchr(p, ';');
+		ana_jw_strn(w, NULL, p, q ? (size_t)(q - p) : strlen(p));
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	ana_jw_end_arr(w);
+}
+
+static void json_hot(struct ana_jw *w, const struct ana_engine *e)
+{
+	struct ana_stack_top top[ANA_STACKS_TOP];
+	uint64_t with;
+	uint32_t i, j, n;
+
+	ana_jw_arr(w, "hotspots");
+	for (i = 0; i < e->nhot; i++) {
+		const struct ana_hotspot *h = &e->hot[i];
+
+		n = ana_stacks_top(e, h->is_category, h->id, top, ANA_STACKS_TOP, &with);
+		if (!n)
+			continue;
+		ana_jw_obj(w, NULL);
+		ana_jw_u64(w, "rank", i + 1);
+		ana_jw_str(w, "kind", h->is_category ? "category" : "syscall");
+		ana_jw_str(w, "name", h->name);
+		ana_jw_u64(w, "calls_with_stack", with);
+		ana_jw_arr(w, "stacks");
+		for (j = 0; j < n; j++) {
+			ana_jw_obj(w, NULL);
+			ana_jw_u64(w, "count", top[j].count);
+			ana_jw_u64(w, "total_ns", top[j].ns);
+			json_frames(w, top[j].folded);
+			ana_jw_end_obj(w);
+		}
+		ana_jw_end_arr(w);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+}
+
+static void json_events(struct ana_jw *w, const struct ana_engine *e)
+{
+	const char *st;
+	uint32_t i, sid;
+
+	ana_jw_arr(w, "outliers");
+	for (i = 0; i < e->noutliers; i++) {
+		const struct ana_outlier *o = &e->outliers[i];
+
+		st = o->is_request ? NULL : ana_stacks_of_event(e, o->ev.file, o->ev.tid,
+								o->ev.ts);
+		if (!st)
+			continue;
+		ana_jw_obj(w, NULL);
+		ana_jw_u64(w, "index", i);
+		ana_jw_str(w, "syscall", e->sys[o->sid]->name);
+		ana_jw_u64(w, "tid", o->ev.tid);
+		ana_jw_u64(w, "duration_ns", o->ev.dur);
+		json_frames(w, st);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+	ana_jw_arr(w, "requests");
+	for (i = 0; i < e->nslowest; i++) {
+		st = ana_stacks_of_request(e, &e->slowest[i], &sid);
+		if (!st)
+			continue;
+		ana_jw_obj(w, NULL);
+		ana_jw_i64(w, "id", e->slowest[i].id);
+		ana_jw_str(w, "syscall", e->sys[sid]->name);
+		json_frames(w, st);
+		ana_jw_end_obj(w);
+	}
+	ana_jw_end_arr(w);
+}
+
+void ana_stacks_report_json(struct ana_jw *w, const struct ana_engine *e)
+{
+	const struct ana_stacks *s = e->stacks;
+
+	ana_jw_obj(w, "stacks");
+	ana_jw_u64(w, "stacks", s ? s->stacks.n : 0);
+	ana_jw_u64(w, "events_with_stack", s ? s->nevents : 0);
+	ana_jw_u64(w, "symbols", s ? s->syms.n : 0);
+	ana_jw_u64(w, "mappings", s ? s->nmaps : 0);
+	json_hot(w, e);
+	json_events(w, e);
+	ana_jw_end_obj(w);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Report pieces of analyze/stacks_report.c beyond analyze/stacks.h. */
+#ifndef ANALYZE_STACKS_REPORT_H
+#define ANALYZE_STACKS_REPORT_H
+
+#include <stdint.h>
+
+struct ana_engine;
+struct ana_jw;
+struct ana_req;
+
+/* The folded stack of the slowest syscall of request q (its sid into
+ * *sid), or NULL. */
+const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q,
+				  uint32_t *sid);
+
+/* The "stacks" member of the JSON report (docs/REPORT.md). */
+void ana_stacks_report_json(struct ana_jw *w, const struct ana_engine *e);
+
+#endif
