@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analyze/sqlite_out.h"
+#include "analyze/stacks.h"
 #include "analyze/units.h"
 #include "common/log.h"
 
@@ -237,6 +238,12 @@ static int finding_rows(struct ana_engine *e)
 	return err;
 }
 
+static int stack_row(uint32_t file, uint32_t id, uint32_t depth, const char *const *frames,
+		     void *arg)
+{
+	return ana_sql_stack(arg, file, id, depth, frames);
+}
+
 int ana_sqlsink_results(struct ana_engine *e)
 {
 	int err = e->sql_err;
@@ -249,6 +256,8 @@ int ana_sqlsink_results(struct ana_engine *e)
 		err = entity_rows(e);
 	if (!err)
 		err = finding_rows(e);
+	if (!err)
+		err = ana_stacks_each(e, stack_row, e->sql);
 	check(e, err);
 	return err;
 }

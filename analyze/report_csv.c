@@ -11,11 +11,13 @@
 #include "analyze/engine.h"
 #include "analyze/escape.h"
 #include "analyze/report_util.h"
+#include "analyze/stacks_report.h"
 #include "analyze/units.h"
 
 const char *const ana_csv_tables[] = {
 	"syscalls", "categories", "requests", "hotspots", "outliers", "patterns",
-	"suggestions", "processes", "threads", "fds", "peers", "windows", "loss", NULL,
+	"suggestions", "processes", "threads", "fds", "peers", "windows", "loss", "stacks",
+	NULL,
 };
 
 struct cw {
@@ -340,11 +342,17 @@ static void t_loss(struct cw *w, const struct ana_engine *e)
 	}
 }
 
+static void t_stacks(struct cw *w, const struct ana_engine *e)
+{
+	ana_stacks_report_csv(w->f, e);
+}
+
 int ana_report_csv(const struct ana_engine *e, FILE *f, const char *table)
 {
 	static void (*const fns[])(struct cw *, const struct ana_engine *) = {
 		t_syscalls, t_categories, t_requests, t_hotspots, t_outliers, t_patterns,
 		t_suggestions, t_processes, t_threads, t_fds, t_peers, t_windows, t_loss,
+		t_stacks,
 	};
 	struct cw w = { f, true };
 

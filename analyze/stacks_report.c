@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze/engine.h"
+#include "analyze/escape.h"
 #include "analyze/jsonw.h"
 #include "analyze/stacks_internal.h"
 #include "analyze/stacks_report.h"
@@ -227,4 +228,44 @@ void ana_stacks_report_json(struct ana_jw *w, const struct ana_engine *e)
 	json_hot(w, e);
 	json_events(w, e);
 	ana_jw_end_obj(w);
+}
+
+static void csv_row(FILE *f, const char *ctx, int64_t ref, const char *name, uint64_t count,
+		    uint64_t ns, const char *folded)
+{
+	fprintf(f, "\"%s\",%lld,", ctx, (long long)ref);
+	ana_esc_csv(f, name, strlen(name));
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", count, ns);
+	ana_esc_csv(f, folded, strlen(folded));
+	fputs("\r\n", f);
+}
+
+void ana_stacks_report_csv(FILE *f, const struct ana_engine *e)
+{
+	struct ana_stack_top top[ANA_STACKS_TOP];
+	const char *st;
+	uint32_t i, j, n, sid;
+
+	fputs("context,ref,name,count,total_ns,frames\r\n", f);
+	for (i = 0; i < e->nhot; i++) {
+		n = ana_stacks_top(e, e->hot[i].is_category, e->hot[i].id, top, ANA_STACKS_TOP,
+				   NULL);
+		for (j = 0; j < n; j++)
+			csv_row(f, "hotspot", i + 1, e->hot[i].name, top[j].count, top[j].ns,
+				top[j].folded);
+	}
+	for (i = 0; i < e->noutliers; i++) {
+		const struct ana_outlier *o = &e->outliers[i];
+
+		st = o->is_request ? NULL : ana_stacks_of_event(e, o->ev.file, o->ev.tid,
+								o->ev.ts);
+		if (st)
+			csv_row(f, "outlier", i, e->sys[o->sid]->name, 1, o->ev.dur, st);
+	}
+	for (i = 0; i < e->nslowest; i++) {
+		st = ana_stacks_of_request(e, &e->slowest[i], &sid);
+		if (st)
+			csv_row(f, "request", e->slowest[i].id, e->sys[sid]->name, 1,
+				e->slowest[i].syscall_ns, st);
+	}
 }

@@ -4,6 +4,7 @@
 #define ANALYZE_STACKS_REPORT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct ana_engine;
 struct ana_jw;
@@ -13,6 +14,10 @@ struct ana_req;
  * *sid), or NULL. */
 const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q,
 				  uint32_t *sid);
+
+/* The "stacks" CSV table: context (hotspot, outlier, request), ref (hotspot
+ * rank, outlier index, request id), name, count, total_ns, frames. */
+void ana_stacks_report_csv(FILE *f, const struct ana_engine *e);
 
 /* The "stacks" member of the JSON report (docs/REPORT.md). */
 void ana_stacks_report_json(struct ana_jw *w, const struct ana_engine *e);
