@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "analyze/escape.h"
+#include "analyze/stacks_report.h"
 #include "analyze/units.h"
 #include "common/alloc.h"
 #include "common/log.h"
@@ -236,11 +237,15 @@ static void note_request(struct ana_pf *pf, const struct ana_ev_ctx *c,
 		q->last = ts + (int64_t)c->ev->duration_ns;
 }
 
-static void args(FILE *f, const struct ana_ev_ctx *c)
+static void args(const struct ana_engine *e, FILE *f, const struct ana_ev_ctx *c)
 {
 	const struct ebt_event *ev = c->ev;
+	uint32_t depth = ev->stack_id ? ana_stacks_depth(e, c->file, ev->stack_id) : 0;
 	char buf[32];
 
+	if (depth)	/* the innermost frame of the stack in "stackFrames" */
+		fprintf(f, ",\"sf\":\"f%" PRIu32 "s%" PRIu32 "d%" PRIu32 "\"", c->file,
+			ev->stack_id, depth - 1);
 	fprintf(f, ",\"args\":{\"ret\":%" PRId64, ev->ret);
 	if (c->sys->fd_first && ev->arg0 <= INT32_MAX)
 		fprintf(f, ",\"fd\":%" PRIu64, ev->arg0);
@@ -286,7 +291,7 @@ void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_c
 		syscalls_category_name(c->sys->cat), t->tpid, t->ttid);
 	put_ts(pf->f, "ts", ts);
 	put_ts(pf->f, "dur", (int64_t)ev->duration_ns);
-	args(pf->f, c);
+	args(e, pf->f, c);
 	pf->written++;
 	if (ts > pf->last_ts)
 		pf->last_ts = ts;
@@ -382,7 +387,9 @@ int ana_pf_finish(struct ana_viz *v, const struct ana_engine *e)
 			 " day, or overlapping their thread's previous one) left out",
 			 pf->out_of_order);
 	ana_fmt_wall(day, sizeof(day), pf->base);
-	fprintf(pf->f, "\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":"
+	fputs("\n]", pf->f);
+	ana_stacks_perfetto_frames(pf->f, e);
+	fprintf(pf->f, ",\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":"
 		"\"ebpf-analyze\",\"ts_unit\":\"us since ts_base\",\"ts_base\":\"%s\","
 		"\"slices\":%" PRIu64 ",\"slices_not_written\":%" PRIu64
 		",\"slices_bad_time\":%" PRIu64 ",\"note\":\"%s\"}}\n",

@@ -16,6 +16,7 @@
 #include "analyze/escape.h"
 #include "analyze/report_html_internal.h"
 #include "analyze/report_util.h"
+#include "analyze/stacks_report.h"
 #include "analyze/units.h"
 
 static const char head[] =
@@ -123,6 +124,7 @@ int ana_report_html(struct ana_viz *v, const struct ana_engine *e, FILE *f)
 	      "self-contained, works offline.</p></header>\n<main>\n", f);
 	summary(f, e);
 	fputs(sections, f);
+	ana_stacks_report_html(f, e);
 	fputs("</main>\n<script type=\"application/json\" id=\"ebt-data\">", f);
 	ana_esc_json_script(f, buf, len);
 	free(buf);

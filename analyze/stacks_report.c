@@ -269,3 +269,79 @@ void ana_stacks_report_csv(FILE *f, const struct ana_engine *e)
 				e->slowest[i].syscall_ns, st);
 	}
 }
+
+uint32_t ana_stacks_depth(const struct ana_engine *e, uint32_t file, uint32_t stack_id)
+{
+	const struct ana_sent *ent;
+
+	if (!e->stacks)
+		return 0;
+	ent = ana_stab_get(&e->stacks->stacks, (uint64_t)file << 32 | stack_id, 0);
+	return ent && ent->p ? ((const struct ana_stk *)ent->p)->depth : 0;
+}
+
+/* One chain of frames per stack, outermost first: ids f<file>s<id>d<level>. */
+static void pf_stack(FILE *f, const struct ana_stk *k, bool *first)
+{
+	const char *p = k->folded, *q;
+	uint32_t d;
+
+	for (d = 0; p && *p && d < k->depth; d++) {
+		q = strchr(p, ';');
+		fprintf(f, "%s\n\"f%" PRIu32 "s%" PRIu32 "d%" PRIu32 "\":{\"name\":",
+			*first ? "" : ",", k->file, k->id, d);
+		*first = false;
+		ana_esc_json(f, p, q ? (size_t)(q - p) : strlen(p));
+		if (d)
+			fprintf(f, ",\"parent\":\"f%" PRIu32 "s%" PRIu32 "d%" PRIu32 "\"", k->file,
+				k->id, d - 1);
+		fputs("}", f);
+		if (!q)
+			break;
+		p = q + 1;
+	}
+}
+
+void ana_stacks_perfetto_frames(FILE *f, const struct ana_engine *e)
+{
+	const struct ana_stacks *s = e->stacks;
+	bool first = true;
+	size_t i;
+
+	if (!ana_stacks_any(e))
+		return;
+	ana_stacks_prepare(e);
+	fputs(",\"stackFrames\":{", f);
+	for (i = 0; i < s->stacks.cap; i++)
+		if (s->stacks.ents[i].used && s->stacks.ents[i].p)
+			pf_stack(f, s->stacks.ents[i].p, &first);
+	fputs("}", f);
+}
+
+void ana_stacks_report_html(FILE *f, const struct ana_engine *e)
+{
+	struct ana_stack_top top[ANA_STACKS_TOP];
+	char a[32], b[32];
+	uint32_t i, j, n;
+
+	if (!ana_stacks_any(e))
+		return;
+	fputs("<section id=\"stacks\"><h2>Top stacks</h2><p class=\"note\">User stacks of "
+	      "the slow syscalls (ebpf-record --stacks), outermost frame first; they may be "
+	      "truncated where code was built without frame pointers.</p>\n<table>"
+	      "<tr><th>hotspot</th><th>calls</th><th>time</th><th>stack</th></tr>\n", f);
+	for (i = 0; i < e->nhot; i++) {
+		n = ana_stacks_top(e, e->hot[i].is_category, e->hot[i].id, top, ANA_STACKS_TOP,
+				   NULL);
+		for (j = 0; j < n; j++) {
+			fprintf(f, "<tr><td>#%u ", i + 1);
+			ana_esc_html_text(f, e->hot[i].name, strlen(e->hot[i].name));
+			fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"stack\">",
+				ana_fmt_count(a, sizeof(a), top[j].count),
+				ana_fmt_ns(b, sizeof(b), top[j].ns));
+			ana_esc_html_text(f, top[j].folded, strlen(top[j].folded));
+			fputs("</td></tr>\n", f);
+		}
+	}
+	fputs("</table></section>\n", f);
+}

@@ -19,6 +19,17 @@ const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_r
  * rank, outlier index, request id), name, count, total_ns, frames. */
 void ana_stacks_report_csv(FILE *f, const struct ana_engine *e);
 
+/* Frames in the stack of (file, stack_id), 0 unknown. */
+uint32_t ana_stacks_depth(const struct ana_engine *e, uint32_t file, uint32_t stack_id);
+
+/* Perfetto / Trace Event Format: the ',"stackFrames":{...}' member (frame
+ * ids f<file>s<stack>d<level>, level 0 outermost), nothing without stacks;
+ * events point at their innermost frame with "sf". */
+void ana_stacks_perfetto_frames(FILE *f, const struct ana_engine *e);
+
+/* The "Top stacks" section of the HTML report, nothing without stacks. */
+void ana_stacks_report_html(FILE *f, const struct ana_engine *e);
+
 /* The "stacks" member of the JSON report (docs/REPORT.md). */
 void ana_stacks_report_json(struct ana_jw *w, const struct ana_engine *e);
 

@@ -268,6 +268,25 @@ static int grow_slots(struct rec_stacks *s)
 	return 0;
 }
 
+/*
+ * Frames up to the first return address outside every executable mapping:
+ * past it the frame-pointer walk followed a register that code built
+ * without frame pointers used for data, and the rest is noise.
+ */
+static uint32_t kept_depth(const struct rec_stacks *s, uint32_t snap, const uint64_t *ips,
+			   uint32_t depth)
+{
+	const struct rec_snap *sn = snap == REC_NO_SNAP ? NULL : &s->snaps[snap];
+	uint32_t i;
+
+	if (!sn || !sn->n)
+		return depth;	/* maps unknown: keep what was captured */
+	for (i = 1; i < depth; i++)
+		if (!rec_snap_find(sn, ips[i]))
+			return i;
+	return depth;
+}
+
 static uint32_t add_stack(struct rec_stacks *s, uint64_t h, size_t slot, uint32_t pid,
 			  uint32_t snap, const uint64_t *ips, uint32_t depth)
 {
@@ -286,12 +305,13 @@ static uint32_t add_stack(struct rec_stacks *s, uint64_t h, size_t slot, uint32_
 	st->pid = pid;
 	st->snap = snap;
 	st->depth = depth;
+	st->keep = kept_depth(s, snap, ips, depth);
 	st->id = (uint32_t)s->n_stacks + 1;
 	s->slots[slot] = st->id;
 	s->n_stacks++;
 	r.stack.id = st->id;
 	r.stack.pid = pid;
-	r.stack.depth = depth;
+	r.stack.depth = st->keep;
 	r.stack.ips = ips;
 	rec_stacks_add_record(s, &r);
 	if (s->n_stacks * 2 > s->slots_mask)
@@ -299,18 +319,29 @@ static uint32_t add_stack(struct rec_stacks *s, uint64_t h, size_t slot, uint32_
 	return st->id;
 }
 
+const struct rec_map *rec_snap_find(const struct rec_snap *sn, uint64_t addr)
+{
+	size_t lo = 0, hi = sn ? sn->n : 0, mid;
+
+	while (lo < hi) {	/* /proc lists mappings in address order */
+		mid = lo + (hi - lo) / 2;
+		if (addr < sn->maps[mid].start)
+			hi = mid;
+		else if (addr >= sn->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &sn->maps[mid];
+	}
+	return NULL;
+}
+
 /* Whether the bytes before addr in its mapped file are an x86 call. */
 static int follows_call(const struct rec_stacks *s, uint32_t snap, uint64_t addr)
 {
-	const struct rec_snap *sn = &s->snaps[snap];
-	const struct rec_map *m = NULL;
+	const struct rec_map *m = rec_snap_find(&s->snaps[snap], addr);
 	unsigned char b[7];
 	uint64_t off;
-	size_t i;
 
-	for (i = 0; i < sn->n && !m; i++)
-		if (addr >= sn->maps[i].start && addr < sn->maps[i].end)
-			m = &sn->maps[i];
 	if (!m || m->obj < 0 || addr - m->start < sizeof(b))
 		return 0;
 	off = addr - m->start + m->offset - sizeof(b);

@@ -68,10 +68,14 @@ struct rec_snap {
 	size_t n, cap;
 };
 
+/* The mapping of sn holding addr, or NULL. sn may be NULL. */
+const struct rec_map *rec_snap_find(const struct rec_snap *sn, uint64_t addr);
+
 struct rec_stack {
 	uint64_t hash;
 	uint64_t *ips;
 	uint32_t id, pid, snap, depth;
+	uint32_t keep;		/* frames written: see kept_depth() */
 };
 
 struct rec_stack_pid {

@@ -293,22 +293,12 @@ static int addr_seen(struct addr_set *set, uint32_t pid, uint64_t addr)
 	return 0;
 }
 
-static const struct rec_map *map_of(const struct rec_snap *sn, uint64_t addr)
-{
-	size_t i;
-
-	for (i = 0; sn && i < sn->n; i++)
-		if (addr >= sn->maps[i].start && addr < sn->maps[i].end)
-			return &sn->maps[i];
-	return NULL;
-}
-
 /* Return addresses point past their call: resolve the byte before. */
 static void symbol_record(struct rec_stacks *s, uint32_t pid, const struct rec_snap *sn,
 			  uint64_t addr)
 {
 	struct ebt_record r = { .kind = EBT_REC_SYMBOL };
-	const struct rec_map *m = map_of(sn, addr);
+	const struct rec_map *m = rec_snap_find(sn, addr);
 	struct rec_obj *o = m && m->obj >= 0 ? &s->objs[m->obj] : NULL;
 	const char *name = "";
 	uint64_t off = 0;
@@ -339,7 +329,7 @@ int rec_stacks_symbolize(struct rec_stacks *s)
 	if (!s)
 		return 0;
 	for (i = 0; i < s->n_stacks; i++)
-		total += s->stacks[i].depth;
+		total += s->stacks[i].keep;
 	while (slots < total * 2)
 		slots *= 2;
 	set.mask = slots - 1;
@@ -348,7 +338,7 @@ int rec_stacks_symbolize(struct rec_stacks *s)
 		return -ENOMEM;
 	for (i = 0; i < s->n_stacks; i++) {
 		st = &s->stacks[i];
-		for (j = 0; j < st->depth; j++) {
+		for (j = 0; j < st->keep; j++) {
 			seen = addr_seen(&set, st->pid, st->ips[j]);
 			if (!seen)
 				symbol_record(s, st->pid, st->snap == REC_NO_SNAP ? NULL :
