@@ -212,13 +212,12 @@ uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts)
 	return a[lo].wall + (ts - a[lo].ev);	/* modular: lying anchors cannot trap */
 }
 
-/* Index of the window holding wall; widens the windows when needed. */
-static uint32_t window_idx(struct ana_engine *e, uint64_t wall)
+/* Index of the window holding wall, off the cached range; widens the
+ * windows when needed. */
+static uint32_t __attribute__((noinline)) window_idx_slow(struct ana_engine *e, uint64_t wall)
 {
 	uint64_t i;
 
-	if (wall >= e->win_lo && wall < e->win_hi)
-		return e->win_idx;
 	if (!e->win_base_set) {
 		e->win_base = wall - wall % e->win_width;
 		e->win_base_set = true;
@@ -247,6 +246,13 @@ static uint32_t window_idx(struct ana_engine *e, uint64_t wall)
 	e->win_lo = wall >= e->win_base ? e->win_base + i * e->win_width : 0;
 	e->win_hi = wall >= e->win_base ? e->win_base + (i + 1) * e->win_width : e->win_base;
 	return e->win_idx;
+}
+
+static inline uint32_t window_idx(struct ana_engine *e, uint64_t wall)
+{
+	if (wall >= e->win_lo && wall < e->win_hi)
+		return e->win_idx;
+	return window_idx_slow(e, wall);
 }
 
 static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_event *ev,
@@ -407,6 +413,8 @@ static void slow_keep(struct ana_sys *s, const struct ana_slow *v)
 
 static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 {
+	/* looked up again: closing a request may have widened the windows */
+	struct ana_window *win = &e->win[window_idx(e, wall)];
 	const struct ebt_event *ev = c->ev;
 	uint64_t ns = ev->duration_ns * c->w;
 
@@ -416,7 +424,7 @@ static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 		c->sys->idle_ns += ns;
 		c->sys->idle_count += c->w;
 		c->t->idle_ns += ns;
-		ana_window_of(e, wall)->idle_ns += ns;
+		win->idle_ns += ns;
 		return;
 	}
 	if (c->req_id >= 0) {
@@ -425,7 +433,7 @@ static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 		c->sys->req_ns += ns;
 		c->sys->req_count += c->w;
 		c->t->req_ns += ns;
-		ana_window_of(e, wall)->req_ns += ns;
+		win->req_ns += ns;
 	} else {
 		e->unattributed_ns += ns;
 		e->unattributed_count += c->w;
