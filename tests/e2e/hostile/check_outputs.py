@@ -32,9 +32,20 @@ ELLIPSES = ("\u2026", "...")
 MIN_PREFIX = 32          # a truncated value must keep at least this much
 FORMULA = "=+-@\t\r"
 NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-# Bidi controls and line/paragraph separators: never raw in text outputs.
-BAD_TEXT_CP = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {
-    0x200E, 0x200F, 0x061C}
+
+
+def invisible(cp):
+    """Code points that change how the text around them displays without
+    showing themselves (bidi controls, line/paragraph separators, zero-width
+    and format characters, BOM, noncharacters): never raw in text outputs;
+    ana_esc_text shows them as \\u{XXXX}."""
+    return (0x80 <= cp < 0xA0 or cp in (0xAD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4,
+                                         0x17B5, 0x3164, 0xFEFF, 0xFFA0)
+            or 0x180B <= cp <= 0x180F or 0x200B <= cp <= 0x200F
+            or 0x2028 <= cp <= 0x202E or 0x2060 <= cp <= 0x206F
+            or 0xFE00 <= cp <= 0xFE0F or 0xFFF0 <= cp <= 0xFFFB
+            or 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
+            or 0xE0000 <= cp <= 0xE0FFF)
 problems = []
 MAX_SAME = 3             # print at most this many problems of one kind
 
@@ -265,7 +276,7 @@ def text_escape(b):
             out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
         elif cp < 0x20 or cp == 0x7F:
             out.append("\\x%02x" % cp)
-        elif 0x80 <= cp < 0xA0 or cp in BAD_TEXT_CP:
+        elif invisible(cp):
             out.append("\\u{%04x}" % cp)
         else:
             out.append(ch)
@@ -281,7 +292,7 @@ def md_visible(b):
         n, cp = utf8_one(b, i)
         if n == 0 or cp < 0x20 or cp == 0x7F or 0x80 <= cp < 0xA0:
             out.append("\\x%02x" % cp)
-        elif cp in BAD_TEXT_CP:
+        elif invisible(cp):
             out.append("\\u{%04x}" % cp)
         else:
             out.append(chr(cp))
@@ -312,8 +323,7 @@ def check_text_common(path, what, color=False):
     for n, line in enumerate(text.split("\n"), 1):
         for ch in line:
             cp = ord(ch)
-            if cp < 0x20 or cp == 0x7F or 0x80 <= cp < 0xA0 or cp in BAD_TEXT_CP \
-                    or cp in (0x2028, 0x2029):
+            if cp < 0x20 or cp == 0x7F or invisible(cp):
                 problem("%s: line %d holds raw control character U+%04X" % (what, n, cp),
                         "%s raw U+%04X" % (what, cp))
                 break
@@ -468,8 +478,9 @@ def check_html(path, strings, min_strings, scripts=2):
 # ---------------------------------------------------------------- folded
 
 def check_folded(path):
-    """Folded stacks: 'frame;frame;...;frame COUNT', one stack per line, five
-    frames (process;thread;request|idle|other;category;syscall)."""
+    """Folded stacks: 'frame;frame;...;frame COUNT', one stack per line:
+    process;thread;request|idle|other;category;syscall, then the user stack's
+    frames when the trace has stacks (at most EBT_MAX_STACK_DEPTH = 127)."""
     text = check_text_common(path, "folded")
     for n, line in enumerate(text.split("\n"), 1):
         if not line:
@@ -479,7 +490,8 @@ def check_folded(path):
             problem("folded: line %d has no count: %r" % (n, line[:60]), "folded count")
             continue
         frames = m.group(1).split(";")
-        if len(frames) != 5 or frames[2] not in ("request", "idle", "other"):
+        if not 5 <= len(frames) <= 5 + 127 or frames[2] not in ("request", "idle", "other") \
+                or "" in frames:
             problem("folded: line %d has %d frames: %r" % (n, len(frames), line[:80]),
                     "folded frames")
 

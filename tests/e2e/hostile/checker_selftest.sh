@@ -81,7 +81,11 @@ bad html close.html
 
 printf 'p (1);t (1);request;file;read 10\n' >ok.folded
 good folded ok.folded
+printf 'p (1);t (1);request;file;read;main;f 10\n' >stack.folded
+good folded stack.folded
 printf 'p (1);t;x (1);request;file;read 10\n' >frames.folded
+printf 'p (1);t (1);request;file;read;;f 10\n' >empty.folded
+bad folded empty.folded
 bad folded frames.folded
 
 sqlite3 nodb.db 'CREATE TABLE x(a)' || die "sqlite3 CLI missing"
