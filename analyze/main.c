@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analyze/diff.h"
+#include "analyze/redact.h"
 #include "common/log.h"
 
 static int cmd_analyze(struct ana_opts *o)
@@ -59,6 +60,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("ebpf-analyze", LOG_WARN);
+	/* redact has options of its own: it rewrites a trace, it does not analyse */
+	if (argc > 1 && !strcmp(argv[1], "redact"))
+		return ana_redact_main(argc - 1, argv + 1);
 	ana_opts_init(&o);
 	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (!strcmp(argv[1], verbs[i].name)) {

@@ -33,6 +33,8 @@ void ana_usage(FILE *f)
 	fputs(
 "Usage: ebpf-analyze [OPTIONS] TRACE...\n"
 "       ebpf-analyze info TRACE...\n"
+"       ebpf-analyze diff BEFORE AFTER\n"
+"       ebpf-analyze redact [OPTIONS] IN OUT\n"
 "Explain where syscall latency goes in .ebt traces, offline.\n"
 "\n"
 "  -r, --report FORMAT         text, md, json, csv, html or prometheus\n"
@@ -72,6 +74,7 @@ void ana_usage(FILE *f)
 "Verbs:\n"
 "  info TRACE...               print a trace's metadata without analysing it\n"
 "  diff BEFORE AFTER           compare two traces (--report text, md, json, html)\n"
+"  redact IN OUT               replace names by keyed tokens (redact --help)\n"
 "\n"
 "Examples:\n"
 "  ebpf-analyze app.ebt                     text report on the terminal\n"
