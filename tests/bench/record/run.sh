@@ -120,9 +120,72 @@ nginx_bench() {
 
 rps() { wrk -t2 -c32 -d"$1"s "$2" | awk '/Requests\/sec/ { print $2 }'; }
 
+# --stacks on the getppid loop: at the default threshold (no getppid is
+# that slow: the cost must be nil), and with --stack-min-us 0, where every
+# syscall carries its stack: the price of one stack, which the threshold
+# keeps off the fast path.
+stacks_bench() {
+	rm -f "$tmp"/*.med "$tmp"/*.min
+	for r in $(seq "$ROUNDS"); do
+		"$B" getppid "$N" >"$tmp/out" && keep "$tmp/base"
+		"$BIN/ebpf-record" -q -f -o "$tmp/t.ebt" -- "$B" getppid "$N" >"$tmp/out" &&
+			keep "$tmp/ours"
+		"$BIN/ebpf-record" -q -f --stacks -o "$tmp/t.ebt" -- "$B" getppid "$N" \
+			>"$tmp/out" && keep "$tmp/stk"
+		"$BIN/ebpf-record" -q -f --stacks --stack-min-us 0 -o "$tmp/t.ebt" -- \
+			"$B" getppid "$N" >"$tmp/out" && keep "$tmp/all"
+	done
+	awk -v b="$(median <"$tmp/base.med")" -v o="$(median <"$tmp/ours.med")" \
+		-v s="$(median <"$tmp/stk.med")" -v a="$(median <"$tmp/all.med")" 'BEGIN {
+		printf "stacks   getppid median block: untraced %4.0f ns | ebpf-record %4.0f ns" \
+			" | --stacks %4.0f ns (%+.0f ns) | every syscall with its stack %4.0f ns" \
+			" (%+.0f ns per stack)\n", b, o, s, s - o, a, a - o }'
+}
+
+# The sample server (samples/serving, all faults, pool mode) under loadgen
+# (8 connections): requests/s untraced, recorded, and recorded with
+# --stacks at the default threshold. Rounds alternate the three.
+serving_bench() {
+	S=$O/samples
+	d=$tmp/srv
+	mkdir -p "$d"
+	"$S/serving" --port 0 --data-dir "$d/data" -q --all-faults >"$d/out" 2>"$d/err" &
+	sp=$!
+	for _ in $(seq 50); do grep -q '^port ' "$d/out" && break; sleep 0.1; done
+	port=$(awk '/^port /{ print $2 }' "$d/out")
+	lg() { "$S/loadgen" -p "$port" -c 8 -d 3 | awk '/req\/s/ { print $(NF - 1) }'; }
+	: >"$tmp/sb" && : >"$tmp/so" && : >"$tmp/ss"
+	for r in $(seq "$ROUNDS"); do
+		lg >>"$tmp/sb"
+		for mode in so ss; do
+			opt=""
+			[ $mode = ss ] && opt=--stacks
+			# shellcheck disable=SC2086 # opt: empty or one option
+			"$BIN/ebpf-record" $opt -f -o "$tmp/s.ebt" -p "$sp" --no-follow -d 4 \
+				2>"$tmp/$mode.err" &
+			rp=$!
+			sleep 0.7
+			lg >>"$tmp/$mode"
+			wait $rp || { cat "$tmp/$mode.err" >&2; kill "$sp"; return 1; }
+		done
+	done
+	kill "$sp"
+	wait "$sp" 2>/dev/null
+	grep 'slow syscalls with a user stack' "$tmp/ss.err" | sed 's/^/  last --stacks run: /'
+	awk -v b="$(median <"$tmp/sb")" -v o="$(median <"$tmp/so")" -v s="$(median <"$tmp/ss")" \
+		'BEGIN { printf "serving  untraced %6.0f req/s | ebpf-record %6.0f req/s %4.2f" \
+		" | --stacks %6.0f req/s %4.2f\n", b, o, o / b, s, s / b }'
+}
+
 echo "record bench: $ROUNDS rounds of $N iterations, $(nproc) CPUs, $(uname -r)"
 bench getppid
 bench rw
+stacks_bench
+if [ -x "$O/samples/serving" ] && [ -x "$O/samples/loadgen" ]; then
+	serving_bench
+else
+	echo "serving  skipped: samples not built (make O=$O sample-bins)"
+fi
 if command -v nginx >/dev/null && command -v wrk >/dev/null; then
 	nginx_bench
 else
