@@ -41,11 +41,11 @@ static void leaf_prefix(const struct leaf_ctx *c)
 	ana_esc_folded(c->f, s->name, strlen(s->name));
 }
 
-/* One stack of the leaf: its frames (';'-joined) after the syscall. */
-static void stack_line(const char *folded, uint64_t ns, void *arg)
+/* One stack of the leaf: its frames after the syscall, outermost first. */
+static void stack_line(const struct ana_frames *fr, uint64_t ns, void *arg)
 {
 	struct leaf_ctx *c = arg;
-	const char *p = folded, *q;
+	uint32_t i;
 
 	if (ns > c->left)
 		ns = c->left;
@@ -53,13 +53,9 @@ static void stack_line(const char *folded, uint64_t ns, void *arg)
 		return;
 	c->left -= ns;
 	leaf_prefix(c);
-	while (*p) {
-		q = strchr(p, ';');
+	for (i = fr->depth; i-- > 0;) {
 		putc(';', c->f);
-		ana_esc_folded(c->f, p, q ? (size_t)(q - p) : strlen(p));
-		if (!q)
-			break;
-		p = q + 1;
+		ana_esc_folded(c->f, fr->names[i], strlen(fr->names[i]));
 	}
 	fprintf(c->f, " %" PRIu64 "\n", ns);
 }

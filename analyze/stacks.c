@@ -96,11 +96,15 @@ static void free_stack(struct ana_stk *k)
 
 	if (!k)
 		return;
-	for (i = 0; k->frames && i < k->depth; i++)
-		free(k->frames[i]);
+	for (i = 0; i < k->depth; i++) {
+		if (k->frames)
+			free(k->frames[i]);
+		if (k->names)
+			free(k->names[i]);
+	}
 	free(k->frames);
+	free(k->names);
 	free(k->ips);
-	free(k->folded);
 	free(k);
 }
 
@@ -120,8 +124,6 @@ void ana_stacks_free(struct ana_stacks *s)
 		free(((struct ana_ssym *)s->syms.ents[i].p)->object);
 		free(s->syms.ents[i].p);
 	}
-	for (i = 0; i < s->ngroups; i++)
-		free(s->groups[i].folded);
 	ana_stab_free(&s->stacks);
 	ana_stab_free(&s->syms);
 	ana_stab_free(&s->uses);

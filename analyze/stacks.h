@@ -8,7 +8,7 @@
  * it with the ELF symbol tables before it exited): "function", or
  * "[object]" when the address has no symbol, or "0x..." when not even its
  * mapping is known. Frames are listed outermost first. Stacks of the same
- * code path in several processes share one folded text and add up.
+ * code path in several processes share their frame names and add up.
  */
 #ifndef ANALYZE_STACKS_H
 #define ANALYZE_STACKS_H
@@ -25,9 +25,17 @@ struct ana_stacks;
 
 #define ANA_STACKS_TOP 3	/* stacks shown per hotspot */
 
-/* One code path behind a hotspot: borrowed until ana_stacks_free(). */
+/* Frame names of a stack, innermost first (names[depth - 1] is the
+ * outermost); borrowed until ana_stacks_free(). Names are the trace's own
+ * bytes: escape them for the output. */
+struct ana_frames {
+	const char *const *names;
+	uint32_t depth;
+};
+
+/* One code path behind a hotspot. */
 struct ana_stack_top {
-	const char *folded;	/* frames joined by ';', outermost first */
+	struct ana_frames fr;
 	uint64_t count, ns;	/* weighted by the sample rate */
 };
 
@@ -50,14 +58,14 @@ bool ana_stacks_any(const struct ana_engine *e);
 uint32_t ana_stacks_top(const struct ana_engine *e, bool is_cat, uint32_t id,
 			struct ana_stack_top *out, uint32_t max, uint64_t *with_count);
 
-/* The folded stack of the event of thread tid of file that entered at ts,
- * or NULL when it has none. */
-const char *ana_stacks_of_event(const struct ana_engine *e, uint32_t file, uint32_t tid,
-				uint64_t ts);
+/* The stack of the event of thread tid of file that entered at ts into
+ * *out; false when it has none. */
+bool ana_stacks_of_event(const struct ana_engine *e, uint32_t file, uint32_t tid, uint64_t ts,
+			 struct ana_frames *out);
 
-/* Folded stacks of (file, tid, mode, sid) for the folded export: calls
- * fn(folded, ns, arg) for each, returns the ns they cover. */
-typedef void (*ana_stacks_leaf_fn)(const char *folded, uint64_t ns, void *arg);
+/* Stacks of (file, tid, mode, sid) for the folded export: calls
+ * fn(frames, ns, arg) for each, returns the ns they cover. */
+typedef void (*ana_stacks_leaf_fn)(const struct ana_frames *fr, uint64_t ns, void *arg);
 uint64_t ana_stacks_leaf(const struct ana_engine *e, uint32_t file, uint32_t tid,
 			 uint32_t mode, uint32_t sid, ana_stacks_leaf_fn fn, void *arg);
 

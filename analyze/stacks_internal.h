@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/stacks.h"
+
 /* An open-addressing table keyed by two u64s; entries move when it grows. */
 struct ana_sent {
 	uint64_t k1, k2;
@@ -28,8 +30,9 @@ void ana_stab_free(struct ana_stab *t);
 struct ana_stk {
 	uint32_t file, id, pid, depth;
 	uint64_t *ips;		/* innermost first */
-	char *folded;		/* outermost first, ';'-joined; NULL until named */
+	char **names;		/* short names, innermost first; NULL until named */
 	char **frames;		/* "func+0xoff (object)", innermost first */
+	uint64_t key;		/* hash of the names: same code path, same key */
 };
 
 struct ana_ssym {
@@ -37,12 +40,15 @@ struct ana_ssym {
 	uint64_t offset;
 };
 
-/* Stacks of one syscall (kind 0) or category (kind 1) sharing a folded text. */
+/* Stacks of one syscall (kind 0) or category (kind 1) sharing their names. */
 struct ana_sgroup {
 	uint32_t kind, id;
-	char *folded;		/* owned */
+	const struct ana_stk *rep;	/* one of them; NULL: stack record missing */
 	uint64_t count, ns;
 };
+
+/* The frames of k (a stand-in when k is NULL or not named). */
+void ana_stk_frames(const struct ana_stk *k, struct ana_frames *out);
 
 struct ana_stacks {
 	struct ana_stab stacks;	/* (file << 32 | id, 0) -> struct ana_stk */

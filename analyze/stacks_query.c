@@ -51,59 +51,66 @@ static char *long_name(const struct ana_ssym *y, uint64_t addr)
 	return n < 0 ? NULL : p;
 }
 
-static void name_stack(const struct ana_stacks *s, struct ana_stk *k)
-{
-	size_t len = 0, cap = 64;
-	char buf[512], *out = malloc(cap);
-	uint32_t i;
-	int n;
-
-	if (!k->frames)
-		k->frames = calloc(k->depth ? k->depth : 1, sizeof(*k->frames));
-	for (i = k->depth; out && i-- > 0;) {
-		const struct ana_ssym *y = sym_of(s, k, k->ips[i]);
-
-		if (k->frames && !k->frames[i])
-			k->frames[i] = long_name(y, k->ips[i]);
-		n = short_name(y, k->ips[i], buf, sizeof(buf));
-		if (n < 0)
-			continue;
-		if ((size_t)n >= sizeof(buf))
-			n = sizeof(buf) - 1;
-		if (alloc_grow((void **)&out, &cap, len + (size_t)n + 2, 1))
-			break;
-		if (len)
-			out[len++] = ';';
-		memcpy(out + len, buf, (size_t)n);
-		len += (size_t)n;
-	}
-	if (out)
-		out[len] = 0;
-	free(k->folded);
-	k->folded = out;
-}
-
-static uint64_t hash_str(const char *s)
+static uint64_t hash_names(char *const *names, uint32_t depth)
 {
 	uint64_t h = 1469598103934665603ull;
+	const char *p;
+	uint32_t i;
 
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	for (i = 0; i < depth; i++) {
+		for (p = names[i] ? names[i] : ""; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+		h = (h ^ 0x100) * 1099511628211ull;	/* a separator no byte equals */
+	}
 	return h | 1;	/* 0 is the per-target total */
 }
 
-static void group_add(struct ana_stacks *s, uint32_t kind, uint32_t id, const char *folded,
-		      uint64_t count, uint64_t ns)
+static void name_stack(const struct ana_stacks *s, struct ana_stk *k)
+{
+	char buf[512];
+	uint32_t i;
+
+	if (!k->frames)
+		k->frames = calloc(k->depth ? k->depth : 1, sizeof(*k->frames));
+	if (!k->names)
+		k->names = calloc(k->depth ? k->depth : 1, sizeof(*k->names));
+	if (!k->frames || !k->names)
+		return;
+	for (i = 0; i < k->depth; i++) {
+		const struct ana_ssym *y = sym_of(s, k, k->ips[i]);
+
+		free(k->frames[i]);
+		free(k->names[i]);
+		k->frames[i] = long_name(y, k->ips[i]);
+		short_name(y, k->ips[i], buf, sizeof(buf));
+		k->names[i] = strdup(buf);
+	}
+	k->key = hash_names(k->names, k->depth);
+}
+
+void ana_stk_frames(const struct ana_stk *k, struct ana_frames *out)
+{
+	static const char *const missing[] = { "(stack record missing)" };
+
+	if (k && k->names) {
+		out->names = (const char *const *)k->names;
+		out->depth = k->depth;
+	} else {
+		out->names = missing;
+		out->depth = 1;
+	}
+}
+
+static void group_add(struct ana_stacks *s, uint32_t kind, uint32_t id,
+		      const struct ana_stk *k, uint64_t count, uint64_t ns)
 {
 	uint64_t key = (uint64_t)kind << 32 | id;
 	struct ana_sent *tot = ana_stab_put(&s->gidx, key, 0);
-	struct ana_sent *g = ana_stab_put(&s->gidx, key, hash_str(folded));
+	struct ana_sent *g = ana_stab_put(&s->gidx, key, k && k->names ? k->key : 1);
 	struct ana_sgroup *gr;
 
-	if (tot) {
+	if (tot)
 		tot->a += count;
-		tot->p = NULL;
-	}
 	if (!g)
 		return;
 	if (!g->b) {
@@ -115,7 +122,7 @@ static void group_add(struct ana_stacks *s, uint32_t kind, uint32_t id, const ch
 		memset(gr, 0, sizeof(*gr));
 		gr->kind = kind;
 		gr->id = id;
-		gr->folded = strdup(folded ? folded : "");
+		gr->rep = k && k->names ? k : NULL;
 		g->b = ++s->ngroups;
 	}
 	s->groups[g->b - 1].count += count;
@@ -129,8 +136,6 @@ static void regroup(const struct ana_engine *e, struct ana_stacks *s)
 	uint32_t sid;
 	size_t i;
 
-	for (i = 0; i < s->ngroups; i++)
-		free(s->groups[i].folded);
 	s->ngroups = 0;
 	ana_stab_free(&s->gidx);
 	for (i = 0; i < s->uses.cap; i++) {
@@ -142,9 +147,8 @@ static void regroup(const struct ana_engine *e, struct ana_stacks *s)
 		sid = (uint32_t)u->k2 >> 2;
 		if (sid >= e->nsys)
 			continue;
-		group_add(s, 0, sid, k ? k->folded : "(stack record missing)", u->a, u->b);
-		group_add(s, 1, e->sys[sid]->cat, k ? k->folded : "(stack record missing)",
-			  u->a, u->b);
+		group_add(s, 0, sid, k, u->a, u->b);
+		group_add(s, 1, e->sys[sid]->cat, k, u->a, u->b);
 	}
 }
 
@@ -167,6 +171,7 @@ uint32_t ana_stacks_top(const struct ana_engine *e, bool is_cat, uint32_t id,
 {
 	const struct ana_stacks *s = e->stacks;
 	const struct ana_sent *tot;
+	struct ana_stack_top t;
 	uint32_t n = 0, j;
 	size_t i;
 
@@ -183,28 +188,34 @@ uint32_t ana_stacks_top(const struct ana_engine *e, bool is_cat, uint32_t id,
 
 		if (g->kind != (uint32_t)is_cat || g->id != id)
 			continue;
+		ana_stk_frames(g->rep, &t.fr);
+		t.count = g->count;
+		t.ns = g->ns;
 		/* insertion into the top max, largest time first */
 		for (j = n < max ? n++ : max; j > 0 && out[j - 1].ns < g->ns; j--)
 			if (j < max)
 				out[j] = out[j - 1];
 		if (j < max)
-			out[j] = (struct ana_stack_top){ g->folded, g->count, g->ns };
+			out[j] = t;
 	}
 	return n;
 }
 
-const char *ana_stacks_of_event(const struct ana_engine *e, uint32_t file, uint32_t tid,
-				uint64_t ts)
+bool ana_stacks_of_event(const struct ana_engine *e, uint32_t file, uint32_t tid, uint64_t ts,
+			 struct ana_frames *out)
 {
 	const struct ana_stacks *s = e->stacks;
 	const struct ana_sent *ev, *st;
 
 	if (!s)
-		return NULL;
+		return false;
 	ana_stacks_prepare(e);
 	ev = ana_stab_get(&s->events, (uint64_t)file << 32 | tid, ts);
-	st = ev ? ana_stab_get(&s->stacks, (uint64_t)file << 32 | ev->a, 0) : NULL;
-	return st && st->p ? ((const struct ana_stk *)st->p)->folded : NULL;
+	if (!ev)
+		return false;
+	st = ana_stab_get(&s->stacks, (uint64_t)file << 32 | ev->a, 0);
+	ana_stk_frames(st ? st->p : NULL, out);
+	return true;
 }
 
 uint64_t ana_stacks_leaf(const struct ana_engine *e, uint32_t file, uint32_t tid,
@@ -213,6 +224,7 @@ uint64_t ana_stacks_leaf(const struct ana_engine *e, uint32_t file, uint32_t tid
 	const struct ana_stacks *s = e->stacks;
 	const struct ana_sent *u, *st;
 	uint64_t k2 = (uint64_t)tid << 32 | sid << 2 | mode, ns = 0;
+	struct ana_frames fr;
 	size_t i;
 
 	if (!s || !s->uses.n)
@@ -225,8 +237,8 @@ uint64_t ana_stacks_leaf(const struct ana_engine *e, uint32_t file, uint32_t tid
 		if (!u->used || u->k2 != k2 || u->k1 >> 32 != file)
 			continue;
 		st = ana_stab_get(&s->stacks, u->k1, 0);
-		fn(st && st->p ? ((const struct ana_stk *)st->p)->folded : "(stack record missing)",
-		   u->b, arg);
+		ana_stk_frames(st ? st->p : NULL, &fr);
+		fn(&fr, u->b, arg);
 		ns += u->b;
 	}
 	return ns;

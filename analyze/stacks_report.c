@@ -6,6 +6,7 @@
 #include "analyze/stacks.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/engine.h"
@@ -17,8 +18,8 @@
 #include "analyze/units.h"
 
 /* The stack of a request's slowest syscall, and that syscall. */
-const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q,
-				  uint32_t *sid)
+bool ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q, uint32_t *sid,
+			   struct ana_frames *out)
 {
 	int m = 0;
 
@@ -26,29 +27,19 @@ const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_r
 		m = q->top[k].dur > q->top[m].dur ? k : m;
 	*sid = q->top[m].sid;
 	if (!q->top[m].dur)
-		return NULL;
-	return ana_stacks_of_event(e, q->file, q->tid, q->top[m].ts);
+		return false;
+	return ana_stacks_of_event(e, q->file, q->tid, q->top[m].ts, out);
 }
 
 /* Frames outermost first, " > " between them, each escaped for the mode. */
-static void put_frames(FILE *f, bool md, const char *folded)
+static void put_frames(FILE *f, bool md, const struct ana_frames *fr)
 {
-	char frame[512];
-	const char *p = folded, *q;
-	size_t n;
+	uint32_t i;
 
-	while (p && *p) {
-		q = strchr(p, ';');
-		n = q ? (size_t)(q - p) : strlen(p);
-		if (n >= sizeof(frame))
-			n = sizeof(frame) - 1;
-		memcpy(frame, p, n);
-		frame[n] = 0;
-		ana_put_untrusted(f, md, frame);
-		if (!q)
-			break;
-		fputs(" > ", f);
-		p = q + 1;
+	for (i = fr->depth; i-- > 0;) {
+		ana_put_untrusted(f, md, fr->names[i]);
+		if (i)
+			fputs(" > ", f);
 	}
 	fputc('\n', f);
 }
@@ -75,14 +66,14 @@ static void hot_stacks(const struct ana_engine *e, FILE *f, bool md)
 			fprintf(f, md ? "  - %s calls, %s: " : "    %9s calls %9s  ",
 				ana_fmt_count(a, sizeof(a), top[j].count),
 				ana_fmt_ns(b, sizeof(b), top[j].ns));
-			put_frames(f, md, top[j].folded);
+			put_frames(f, md, &top[j].fr);
 		}
 	}
 }
 
 static void outlier_stacks(const struct ana_engine *e, FILE *f, bool md)
 {
-	const char *st;
+	struct ana_frames st;
 	char a[32];
 	uint32_t i;
 
@@ -91,32 +82,30 @@ static void outlier_stacks(const struct ana_engine *e, FILE *f, bool md)
 
 		if (o->is_request)
 			continue;
-		st = ana_stacks_of_event(e, o->ev.file, o->ev.tid, o->ev.ts);
-		if (!st)
+		if (!ana_stacks_of_event(e, o->ev.file, o->ev.tid, o->ev.ts, &st))
 			continue;
 		fprintf(f, md ? "- outlier #%u " : "  outlier #%u ", i + 1);
 		ana_put_untrusted(f, md, e->sys[o->sid]->name);
 		fprintf(f, " %s (tid %u): ", ana_fmt_ns(a, sizeof(a), o->ev.dur), o->ev.tid);
-		put_frames(f, md, st);
+		put_frames(f, md, &st);
 	}
 }
 
 static void request_stacks(const struct ana_engine *e, FILE *f, bool md)
 {
-	const char *st;
+	struct ana_frames st;
 	uint32_t i, sid;
 
 	for (i = 0; i < e->nslowest; i++) {
 		const struct ana_req *q = &e->slowest[i];
 
-		st = ana_stacks_of_request(e, q, &sid);
-		if (!st)
+		if (!ana_stacks_of_request(e, q, &sid, &st))
 			continue;
 		fprintf(f, md ? "- request %lld, slowest syscall " : "  request %lld, slowest "
 			"syscall ", (long long)q->id);
 		ana_put_untrusted(f, md, e->sys[sid]->name);
 		fputs(": ", f);
-		put_frames(f, md, st);
+		put_frames(f, md, &st);
 	}
 }
 
@@ -133,18 +122,13 @@ void ana_stacks_report_text(const struct ana_engine *e, FILE *f, bool md, bool c
 	request_stacks(e, f, md);
 }
 
-static void json_frames(struct ana_jw *w, const char *folded)
+static void json_frames(struct ana_jw *w, const struct ana_frames *fr)
 {
-	const char *p = folded, *q;
+	uint32_t i;
 
 	ana_jw_arr(w, "frames");
-	while (p && *p) {
-		q = strchr(p, ';');
-		ana_jw_strn(w, NULL, p, q ? (size_t)(q - p) : strlen(p));
-		if (!q)
-			break;
-		p = q + 1;
-	}
+	for (i = fr->depth; i-- > 0;)
+		ana_jw_str(w, NULL, fr->names[i]);
 	ana_jw_end_arr(w);
 }
 
@@ -171,7 +155,7 @@ static void json_hot(struct ana_jw *w, const struct ana_engine *e)
 			ana_jw_obj(w, NULL);
 			ana_jw_u64(w, "count", top[j].count);
 			ana_jw_u64(w, "total_ns", top[j].ns);
-			json_frames(w, top[j].folded);
+			json_frames(w, &top[j].fr);
 			ana_jw_end_obj(w);
 		}
 		ana_jw_end_arr(w);
@@ -182,35 +166,32 @@ static void json_hot(struct ana_jw *w, const struct ana_engine *e)
 
 static void json_events(struct ana_jw *w, const struct ana_engine *e)
 {
-	const char *st;
+	struct ana_frames st;
 	uint32_t i, sid;
 
 	ana_jw_arr(w, "outliers");
 	for (i = 0; i < e->noutliers; i++) {
 		const struct ana_outlier *o = &e->outliers[i];
 
-		st = o->is_request ? NULL : ana_stacks_of_event(e, o->ev.file, o->ev.tid,
-								o->ev.ts);
-		if (!st)
+		if (o->is_request || !ana_stacks_of_event(e, o->ev.file, o->ev.tid, o->ev.ts, &st))
 			continue;
 		ana_jw_obj(w, NULL);
 		ana_jw_u64(w, "index", i);
 		ana_jw_str(w, "syscall", e->sys[o->sid]->name);
 		ana_jw_u64(w, "tid", o->ev.tid);
 		ana_jw_u64(w, "duration_ns", o->ev.dur);
-		json_frames(w, st);
+		json_frames(w, &st);
 		ana_jw_end_obj(w);
 	}
 	ana_jw_end_arr(w);
 	ana_jw_arr(w, "requests");
 	for (i = 0; i < e->nslowest; i++) {
-		st = ana_stacks_of_request(e, &e->slowest[i], &sid);
-		if (!st)
+		if (!ana_stacks_of_request(e, &e->slowest[i], &sid, &st))
 			continue;
 		ana_jw_obj(w, NULL);
 		ana_jw_i64(w, "id", e->slowest[i].id);
 		ana_jw_str(w, "syscall", e->sys[sid]->name);
-		json_frames(w, st);
+		json_frames(w, &st);
 		ana_jw_end_obj(w);
 	}
 	ana_jw_end_arr(w);
@@ -230,20 +211,34 @@ void ana_stacks_report_json(struct ana_jw *w, const struct ana_engine *e)
 	ana_jw_end_obj(w);
 }
 
+/* frames: ';'-joined, outermost first, in one quoted cell (a name holding
+ * a ';' stays as it is: JSON has the unambiguous list). */
 static void csv_row(FILE *f, const char *ctx, int64_t ref, const char *name, uint64_t count,
-		    uint64_t ns, const char *folded)
+		    uint64_t ns, const struct ana_frames *fr)
 {
+	char *cell = NULL;
+	size_t len = 0;
+	FILE *m;
+	uint32_t i;
+
 	fprintf(f, "\"%s\",%lld,", ctx, (long long)ref);
 	ana_esc_csv(f, name, strlen(name));
 	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", count, ns);
-	ana_esc_csv(f, folded, strlen(folded));
+	m = open_memstream(&cell, &len);
+	for (i = fr->depth; m && i-- > 0;)
+		fprintf(m, "%s%s", fr->names[i], i ? ";" : "");
+	if (m && !fclose(m))
+		ana_esc_csv(f, cell, len);
+	else
+		ana_esc_csv(f, "", 0);
+	free(cell);
 	fputs("\r\n", f);
 }
 
 void ana_stacks_report_csv(FILE *f, const struct ana_engine *e)
 {
 	struct ana_stack_top top[ANA_STACKS_TOP];
-	const char *st;
+	struct ana_frames st;
 	uint32_t i, j, n, sid;
 
 	fputs("context,ref,name,count,total_ns,frames\r\n", f);
@@ -252,21 +247,18 @@ void ana_stacks_report_csv(FILE *f, const struct ana_engine *e)
 				   NULL);
 		for (j = 0; j < n; j++)
 			csv_row(f, "hotspot", i + 1, e->hot[i].name, top[j].count, top[j].ns,
-				top[j].folded);
+				&top[j].fr);
 	}
 	for (i = 0; i < e->noutliers; i++) {
 		const struct ana_outlier *o = &e->outliers[i];
 
-		st = o->is_request ? NULL : ana_stacks_of_event(e, o->ev.file, o->ev.tid,
-								o->ev.ts);
-		if (st)
-			csv_row(f, "outlier", i, e->sys[o->sid]->name, 1, o->ev.dur, st);
+		if (!o->is_request && ana_stacks_of_event(e, o->ev.file, o->ev.tid, o->ev.ts, &st))
+			csv_row(f, "outlier", i, e->sys[o->sid]->name, 1, o->ev.dur, &st);
 	}
 	for (i = 0; i < e->nslowest; i++) {
-		st = ana_stacks_of_request(e, &e->slowest[i], &sid);
-		if (st)
+		if (ana_stacks_of_request(e, &e->slowest[i], &sid, &st))
 			csv_row(f, "request", e->slowest[i].id, e->sys[sid]->name, 1,
-				e->slowest[i].syscall_ns, st);
+				e->slowest[i].syscall_ns, &st);
 	}
 }
 
@@ -283,22 +275,17 @@ uint32_t ana_stacks_depth(const struct ana_engine *e, uint32_t file, uint32_t st
 /* One chain of frames per stack, outermost first: ids f<file>s<id>d<level>. */
 static void pf_stack(FILE *f, const struct ana_stk *k, bool *first)
 {
-	const char *p = k->folded, *q;
 	uint32_t d;
 
-	for (d = 0; p && *p && d < k->depth; d++) {
-		q = strchr(p, ';');
+	for (d = 0; k->names && d < k->depth; d++) {
 		fprintf(f, "%s\n\"f%" PRIu32 "s%" PRIu32 "d%" PRIu32 "\":{\"name\":",
 			*first ? "" : ",", k->file, k->id, d);
 		*first = false;
-		ana_esc_json(f, p, q ? (size_t)(q - p) : strlen(p));
+		ana_esc_json(f, k->names[k->depth - 1 - d], strlen(k->names[k->depth - 1 - d]));
 		if (d)
 			fprintf(f, ",\"parent\":\"f%" PRIu32 "s%" PRIu32 "d%" PRIu32 "\"", k->file,
 				k->id, d - 1);
 		fputs("}", f);
-		if (!q)
-			break;
-		p = q + 1;
 	}
 }
 
@@ -339,7 +326,11 @@ void ana_stacks_report_html(FILE *f, const struct ana_engine *e)
 			fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"stack\">",
 				ana_fmt_count(a, sizeof(a), top[j].count),
 				ana_fmt_ns(b, sizeof(b), top[j].ns));
-			ana_esc_html_text(f, top[j].folded, strlen(top[j].folded));
+			for (uint32_t d = top[j].fr.depth; d-- > 0;) {
+				ana_esc_html_text(f, top[j].fr.names[d], strlen(top[j].fr.names[d]));
+				if (d)
+					fputs(" &gt; ", f);
+			}
 			fputs("</td></tr>\n", f);
 		}
 	}

@@ -3,17 +3,20 @@
 #ifndef ANALYZE_STACKS_REPORT_H
 #define ANALYZE_STACKS_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "analyze/stacks.h"
 
 struct ana_engine;
 struct ana_jw;
 struct ana_req;
 
-/* The folded stack of the slowest syscall of request q (its sid into
- * *sid), or NULL. */
-const char *ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q,
-				  uint32_t *sid);
+/* The stack of the slowest syscall of request q into *out (its sid into
+ * *sid); false when it has none. */
+bool ana_stacks_of_request(const struct ana_engine *e, const struct ana_req *q, uint32_t *sid,
+			   struct ana_frames *out);
 
 /* The "stacks" CSV table: context (hotspot, outlier, request), ref (hotspot
  * rank, outlier index, request id), name, count, total_ns, frames. */
