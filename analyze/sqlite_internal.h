@@ -43,6 +43,23 @@ enum sql_stmt {
 
 struct sql_buf;
 
+/* analyze/sqlite_ranges.c: the events.id range of each live request. */
+struct sql_range {
+	int64_t id;
+	uint64_t first, last;
+	bool closed;		/* its row is written; one more event may come */
+};
+struct sql_ranges {
+	struct sql_range *slot;	/* open addressing, cap a power of 2 */
+	size_t cap, n;
+	uint8_t *seen;		/* bit per request id that had an event */
+	size_t seen_cap;
+	int64_t *closing;	/* closed at event id closing_at */
+	size_t nclosing, closing_cap;
+	uint64_t closing_at;
+	bool broken;		/* a range may miss events: build the index */
+};
+
 struct ana_sql {
 	sqlite3 *db;
 	char *path;		/* the file the user asked for */
@@ -57,6 +74,7 @@ struct ana_sql {
 	uint64_t next_event_id;
 	/* The open event_blocks row: its first id, rows, wall-clock range. */
 	uint64_t blk_first, blk_rows, blk_min_wall, blk_max_wall;
+	struct sql_ranges ranges;
 	/* For sqlite_stat1: events with a request, request rows. */
 	uint64_t req_events, requests_n;
 	sqlite3_stmt *stmt[SQ__COUNT];
@@ -67,6 +85,7 @@ struct ana_sql {
  * text of each statement. All constant; data never goes into SQL text. */
 extern const char sql_schema[];
 extern const char sql_post_load[];
+extern const char sql_request_index[];
 extern const char *const sql_insert[SQ__COUNT];	/* [SQ_EVENT] is NULL */
 
 /* Row buffers (analyze/sqlite_buffer.c): rows are copied in and inserted
@@ -81,8 +100,8 @@ extern const char *const sql_insert[SQ__COUNT];	/* [SQ_EVENT] is NULL */
 	"id, file_idx, pid, tid, fd, peer, method, start_wall_ns, start_time,"          \
 	" end_wall_ns, duration_ns, syscall_ns, syscalls, file_ns, network_ns,"         \
 	" memory_ns, process_ns, time_ns, sync_ns, poll_ns, ipc_ns, signal_ns,"         \
-	" other_ns, complete, lossy"
-#define SQL_REQUEST_NCOLS 25
+	" other_ns, complete, lossy, first_event_id, last_event_id"
+#define SQL_REQUEST_NCOLS 27
 
 /* One buffered value; set through the sql_val_*() helpers. */
 struct sql_val {
@@ -119,6 +138,17 @@ int sql_val_text(struct sql_buf *b, struct sql_val *v, const char *str);
 int sql_event_added(struct ana_sql *s, const struct ana_sql_event *ev);
 /* Writes the open (partial) event_blocks row, if any. */
 int sql_block_flush(struct ana_sql *s);
+void sql_ranges_init(struct sql_ranges *g);
+void sql_ranges_free(struct sql_ranges *g);
+/* Event event_id belongs to request req. 0 or -ENOMEM (sql_fail). */
+int sql_ranges_event(struct ana_sql *s, int64_t req, uint64_t event_id);
+/* The row of request req is being written and next_id is the id the next
+ * event will get: 1 with its range in first/last (a request without events
+ * yet gets next_id..next_id), 0 when it cannot have one (ranges now
+ * broken), -ENOMEM (sql_fail). */
+int sql_ranges_close(struct ana_sql *s, int64_t req, uint64_t next_id, uint64_t *first,
+		     uint64_t *last);
+
 /* Fills sqlite_stat1 for the query planner: the events and requests rows
  * from the counts above (no scan of the big tables), ANALYZE for the small
  * ones. Runs after the indexes exist, inside the load's transaction. */

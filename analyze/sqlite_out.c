@@ -28,6 +28,11 @@
 #ifndef LOAD_CACHE_KIB
 #define LOAD_CACHE_KIB 8192
 #endif
+/* The cache while the indexes are built, KiB: it is also the size of each
+ * in-memory run of the sorter, of which each sorter thread holds one. */
+#ifndef SORT_CACHE_KIB
+#define SORT_CACHE_KIB 2048
+#endif
 #ifndef SORT_THREADS_MAX
 #define SORT_THREADS_MAX 4
 #endif
@@ -272,6 +277,7 @@ static void release(struct ana_sql *s)
 		sqlite3_finalize(s->stmt[i]);
 	sql_buf_free(s->events);
 	sql_buf_free(s->requests);
+	sql_ranges_free(&s->ranges);
 	if (s->db && s->in_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
@@ -300,6 +306,7 @@ int ana_sql_open(const char *path, bool force, struct ana_sql **out)
 		return -ENOMEM;
 	s->force = force;
 	s->next_event_id = 1;
+	sql_ranges_init(&s->ranges);
 	s->path = strdup(path);
 	err = s->path ? make_tmp(s) : -ENOMEM;
 	if (!err)
@@ -349,12 +356,29 @@ static int sort_threads(void)
 	return n > SORT_THREADS_MAX ? SORT_THREADS_MAX : (int)n;
 }
 
+/* Some range may miss events of its request: every range becomes all of
+ * events (the views stay right) and the index does the lookups. */
+static int widen_ranges(struct ana_sql *s)
+{
+	char sql[128];
+	int err;
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE requests SET first_event_id = 1, last_event_id = %llu",
+		 (unsigned long long)s->next_event_id);
+	err = exec(s, sql, "widen request ranges");
+	if (!err)
+		err = exec(s, sql_request_index, "create indexes and views");
+	return err;
+}
+
 static int finish(struct ana_sql *s)
 {
-	char sql[32];
+	char sql[64];
 	int i, err;
 
-	snprintf(sql, sizeof(sql), "PRAGMA threads=%d", sort_threads());
+	snprintf(sql, sizeof(sql), "PRAGMA threads=%d; PRAGMA cache_size=-%d", sort_threads(),
+		 SORT_CACHE_KIB);
 	err = sql_block_flush(s);
 	if (!err)
 		err = sql_buf_flush(s->events);
@@ -364,6 +388,8 @@ static int finish(struct ana_sql *s)
 		err = exec(s, sql, "set up");
 	if (!err)
 		err = exec(s, sql_post_load, "create indexes and views");
+	if (!err && s->ranges.broken)
+		err = widen_ranges(s);
 	if (!err)
 		err = sql_write_stats(s);
 	if (!err)

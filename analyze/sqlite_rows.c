@@ -150,6 +150,11 @@ int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
 	else
 		sql_val_i64(&v[14], ev->request_id);
 	sql_val_i64(&v[15], ev->idle);
+	if (ev->request_id >= 0) {
+		err = sql_ranges_event(s, ev->request_id, s->next_event_id);
+		if (err)
+			return err;
+	}
 	if (ev->stack_id)
 		sql_val_i64(&v[16], ev->stack_id);
 	else
@@ -161,6 +166,7 @@ int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
 int ana_sql_request(struct ana_sql *s, const struct ana_sql_request *r)
 {
 	char iso[SQL_ISO_LEN];
+	uint64_t first, last;
 	struct sql_val *v;
 	int c, err;
 
@@ -193,6 +199,16 @@ int ana_sql_request(struct ana_sql *s, const struct ana_sql_request *r)
 		sql_val_u64(&v[13 + c], r->category_ns[c]);
 	sql_val_i64(&v[13 + SC__COUNT], r->complete);
 	sql_val_i64(&v[14 + SC__COUNT], r->lossy);
+	err = sql_ranges_close(s, r->id, s->next_event_id, &first, &last);
+	if (err < 0)
+		return err;
+	if (err) {
+		sql_val_u64(&v[15 + SC__COUNT], first);
+		sql_val_u64(&v[16 + SC__COUNT], last);
+	} else {
+		sql_val_null(&v[15 + SC__COUNT]);
+		sql_val_null(&v[16 + SC__COUNT]);
+	}
 	s->requests_n++;
 	return sql_buf_add(s->requests);
 }

@@ -58,7 +58,8 @@ const char sql_schema[] =
 	" memory_ns INTEGER NOT NULL, process_ns INTEGER NOT NULL,\n"
 	" time_ns INTEGER NOT NULL, sync_ns INTEGER NOT NULL, poll_ns INTEGER NOT NULL,\n"
 	" ipc_ns INTEGER NOT NULL, signal_ns INTEGER NOT NULL, other_ns INTEGER NOT NULL,\n"
-	" complete INTEGER NOT NULL, lossy INTEGER NOT NULL);\n"
+	" complete INTEGER NOT NULL, lossy INTEGER NOT NULL,\n"
+	" first_event_id INTEGER, last_event_id INTEGER);\n"
 	"CREATE TABLE processes (file_idx INTEGER NOT NULL, pid INTEGER NOT NULL,\n"
 	" ppid INTEGER, comm TEXT, exe TEXT, cmdline TEXT, start_wall_ns INTEGER,\n"
 	" exit_wall_ns INTEGER, exit_code INTEGER);\n"
@@ -89,15 +90,14 @@ const char sql_schema[] =
 
 /* Built after the rows are in: one sort per index instead of a B-tree update
  * per row. The lean set (docs/SQL.md "Indexes" gives the measured cost of
- * each): events has only the partial index of in-request events, since an
- * index over every event costs 0.5-1.5 us per event, more than inserting it.
- * Time ranges go through event_blocks (rowid order is load order), a thread
- * or syscall through a scan. p99/p50 below are nearest-rank, the value at
- * rank ceil(q * n): the smallest duration whose cume_dist (rows <= it / n)
- * reaches q, which needs one sort where ROW_NUMBER() plus COUNT() windows
- * need two. */
+ * each): no index on events, since one over every event costs 0.3-2.2 us
+ * per event, up to twice inserting it. A request's events are the rowid
+ * range requests.first_event_id..last_event_id (rowid order is load order),
+ * time ranges go through event_blocks, a thread or syscall through a scan.
+ * p99/p50 below are nearest-rank, the value at rank ceil(q * n): the
+ * smallest duration whose cume_dist (rows <= it / n) reaches q, which needs
+ * one sort where ROW_NUMBER() plus COUNT() windows need two. */
 const char sql_post_load[] =
-	"CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL;\n"
 	"CREATE INDEX requests_by_duration ON requests(duration_ns);\n"
 	"CREATE INDEX processes_by_pid ON processes(pid);\n"
 	"CREATE INDEX threads_by_tid ON threads(pid, tid);\n"
@@ -113,11 +113,14 @@ const char sql_post_load[] =
 	"  e.syscall AS syscall, e.category AS category, e.duration_ns AS duration_ns,\n"
 	"  e.ret AS ret, e.err AS err, e.errno_name AS errno_name, e.fd AS fd,\n"
 	"  e.idle AS idle\n"
-	" FROM requests r JOIN events e ON e.request_id = r.id;\n"
+	" FROM requests r JOIN events e\n"
+	"  ON e.id BETWEEN r.first_event_id AND r.last_event_id AND e.request_id = r.id;\n"
 	"CREATE VIEW slow_requests AS\n"
-	" SELECT r.*, (SELECT e.syscall FROM events e WHERE e.request_id = r.id\n"
+	" SELECT r.*, (SELECT e.syscall FROM events e WHERE e.id BETWEEN r.first_event_id\n"
+	"   AND r.last_event_id AND e.request_id = r.id\n"
 	"   ORDER BY e.duration_ns DESC LIMIT 1) AS slowest_syscall,\n"
-	"  (SELECT MAX(e.duration_ns) FROM events e WHERE e.request_id = r.id)\n"
+	"  (SELECT MAX(e.duration_ns) FROM events e WHERE e.id BETWEEN r.first_event_id\n"
+	"   AND r.last_event_id AND e.request_id = r.id)\n"
 	"   AS slowest_syscall_ns\n"
 	" FROM requests r\n"
 	" WHERE r.duration_ns >= (SELECT duration_ns FROM requests ORDER BY duration_ns DESC\n"
@@ -135,6 +138,10 @@ const char sql_post_load[] =
 	"    ORDER BY duration_ns) AS cd\n"
 	"  FROM events)\n"
 	" GROUP BY minute, syscall;\n";
+
+/* Only when a request range may miss events (analyze/sqlite_ranges.c). */
+const char sql_request_index[] =
+	"CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL;\n";
 
 const char *const sql_insert[SQ__COUNT] = {
 	[SQ_TRACE_INFO] = "INSERT INTO trace_info VALUES (?1, ?2, ?3)",

@@ -67,26 +67,27 @@ int sql_write_stats(struct ana_sql *s)
 {
 	uint64_t nev = s->next_event_id - 1, nreq = s->requests_n;
 	uint64_t per_req = nreq ? (s->req_events + nreq - 1) / nreq : 1;
+	char sql[640], idx[160] = "";
+	int err;
 
 	/* An empty table is described as one row: the planner only needs the
 	 * order of magnitude, and "0" would make every plan look free. */
-	char sql[512];
-	int err;
-
 	/* Small tables: real statistics; this also creates sqlite_stat1. */
 	err = exec(s, "ANALYZE processes; ANALYZE threads; ANALYZE fds; ANALYZE stacks;"
 		      " ANALYZE window_stats; ANALYZE event_blocks",
 		   "analyze");
 	if (err)
 		return err;
+	if (s->ranges.broken)
+		snprintf(idx, sizeof(idx), " ('events', 'events_by_request', '%llu %llu'),",
+			 (unsigned long long)at_least_1(s->req_events),
+			 (unsigned long long)at_least_1(per_req));
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM sqlite_stat1 WHERE tbl IN ('events', 'requests');"
-		 " INSERT INTO sqlite_stat1 VALUES ('events', NULL, '%llu'),"
-		 " ('events', 'events_by_request', '%llu %llu'),"
+		 " INSERT INTO sqlite_stat1 VALUES ('events', NULL, '%llu'),%s"
 		 " ('requests', NULL, '%llu'),"
 		 " ('requests', 'requests_by_duration', '%llu 1');",
-		 (unsigned long long)at_least_1(nev), (unsigned long long)at_least_1(s->req_events),
-		 (unsigned long long)at_least_1(per_req), (unsigned long long)at_least_1(nreq),
+		 (unsigned long long)at_least_1(nev), idx, (unsigned long long)at_least_1(nreq),
 		 (unsigned long long)at_least_1(nreq));
 	return exec(s, sql, "write statistics");
 }
