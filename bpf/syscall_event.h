@@ -8,7 +8,10 @@
  *   struct syscall_event (48 bytes): one finished syscall;
  *   struct task_event (192 bytes): fork, thread start, exec, exit, rename;
  *   struct stack_event (1136 bytes): one finished syscall with its user
- *   stack (--stacks, only syscalls of at least cfg_stack_min_ns).
+ *   stack (--stacks, only syscalls of at least cfg_stack_min_ns);
+ *   struct connect_event (80 bytes): a connect() that succeeded or is in
+ *   progress, with the address it was given (the peer, known even when the
+ *   socket is closed before /proc can be read).
  */
 #ifndef BPF_SYSCALL_EVENT_H
 #define BPF_SYSCALL_EVENT_H
@@ -47,6 +50,15 @@ struct stack_event {
 	__u64 ips[STACK_MAX_DEPTH];	/* user return addresses */
 };
 _Static_assert(sizeof(struct stack_event) == 1136, "stack_event layout changed");
+
+#define CONNECT_ADDR_LEN 28		/* sockaddr_in6; longer ones are cut */
+
+struct connect_event {
+	struct syscall_event ev;
+	__u8 addr[CONNECT_ADDR_LEN];	/* struct sockaddr, as the caller passed it */
+	__u32 addr_len;			/* bytes valid in addr */
+};
+_Static_assert(sizeof(struct connect_event) == 80, "connect_event layout changed");
 
 /* task_event.kind */
 #define TEV_FORK	1		/* new process: tgid == tid == the child */

@@ -35,6 +35,7 @@ const volatile __s64 cfg_nr_execveat = -1;
 const volatile __s64 cfg_nr_pipe = -1;
 const volatile __s64 cfg_nr_pipe2 = -1;
 const volatile __s64 cfg_nr_socketpair = -1;
+const volatile __s64 cfg_nr_connect = -1;
 const volatile __u32 cfg_stacks;		/* --stacks */
 const volatile __u64 cfg_stack_min_ns = 1000000;
 
@@ -50,8 +51,11 @@ struct {
 struct inflight_val {
 	__u64 enter_ns;			/* 0: nothing in flight */
 	__u64 arg0;
+	__u64 arg1;			/* connect: the sockaddr pointer */
 	__u32 nr;
 	__u32 state;			/* TGID_*, copied from tgids */
+	__u32 arg2;			/* connect: the sockaddr length */
+	__u32 pad;
 };
 
 struct {
@@ -134,6 +138,10 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		in->arg0 = PT_REGS_PARM4_CORE_SYSCALL(regs);	/* int sv[2] */
 	else
 		in->arg0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	if (nr == cfg_nr_connect) {
+		in->arg1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		in->arg2 = (__u32)PT_REGS_PARM3_CORE_SYSCALL(regs);
+	}
 	in->nr = nr;
 	in->enter_ns = bpf_ktime_get_boot_ns();
 	return 0;
@@ -205,6 +213,29 @@ static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
 	return 0;
 }
 
+/* connect() that succeeded or is in progress: its address travels along. */
+static __always_inline int emit_connect(struct bpf_raw_tracepoint_args *ctx,
+					struct inflight_val *in, __u64 start, __u64 now)
+{
+	struct connect_event *ce;
+	__u32 len = in->arg2;
+
+	ce = bpf_ringbuf_reserve(&events, sizeof(*ce), 0);
+	if (!ce) {
+		count_drop(DROP_SYSCALL);
+		return 0;
+	}
+	fill_event(&ce->ev, in, start, now, (__s64)ctx->args[1]);
+	__builtin_memset(ce->addr, 0, sizeof(ce->addr));
+	if (len > CONNECT_ADDR_LEN)
+		len = CONNECT_ADDR_LEN;
+	if (len < 2 || bpf_probe_read_user(ce->addr, len & 31, (const void *)in->arg1))
+		len = 0;
+	ce->addr_len = len;
+	submit(ce);
+	return 0;
+}
+
 SEC("raw_tp/sys_exit")
 int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -224,6 +255,9 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	if (cfg_stacks && now - start >= cfg_stack_min_ns)
 		return emit_with_stack(ctx, in, start, now);
+	if (in->nr == cfg_nr_connect && ((__s64)ctx->args[1] == 0 ||
+					 (__s64)ctx->args[1] == -115 /* EINPROGRESS */))
+		return emit_connect(ctx, in, start, now);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_drop(DROP_SYSCALL);

@@ -140,6 +140,43 @@ static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 	push_fd(d, e, fd, event);
 }
 
+/*
+ * connect(): the peer is the address the program passed, read in the kernel
+ * at the syscall's exit, so the UPDATE record is written at once (before the
+ * events chunk holding the connect), even for a socket closed right after,
+ * which /proc would no longer show. /proc is still asked for the rest
+ * (type, local address) of sockets that live long enough.
+ */
+static void connect_sample(struct rec_drain *d, const struct connect_event *ce)
+{
+	struct rec_fd_info fi;
+	struct ebt_record r;
+	struct ebt_event ev;
+
+	rec_event_from_wire(&ce->ev, &ev);
+	if (ebt_writer_append(d->w, &ev))
+		d->cnt.writer_drops++;
+	else
+		d->cnt.events++;
+	memset(&fi, 0, sizeof(fi));
+	if (ce->addr_len <= CONNECT_ADDR_LEN)
+		rec_sockaddr_text(ce->addr, ce->addr_len, fi.peer, sizeof(fi.peer));
+	want_fd(d, &ce->ev);
+	if (!fi.peer[0])
+		return;
+	fi.fd = (int)(int32_t)ce->ev.arg0;
+	fi.kind = EBT_FD_SOCKET;
+	memcpy(&fi.family, ce->addr, sizeof(fi.family));	/* sa_family */
+	rec_fd_record(&fi, ce->ev.tgid, EBT_FDE_UPDATE, ce->ev.enter_ns + ce->ev.duration_ns,
+		      &r);
+	if (ebt_writer_add_record(d->w, &r)) {
+		d->cnt.fd_missed++;
+	} else {
+		d->cnt.fd_resolved++;
+		d->cnt.fd_from_connect++;
+	}
+}
+
 /* Interning is a hash lookup; only a pid's first stack reads /proc. */
 static void stack_sample(struct rec_drain *d, const struct stack_event *se)
 {
@@ -172,6 +209,8 @@ int rec_drain_sample(void *ctx, void *data, size_t size)
 		else
 			d->cnt.events++;
 		want_fd(d, data);
+	} else if (size == sizeof(struct connect_event)) {
+		connect_sample(d, data);
 	} else if (size == sizeof(struct stack_event)) {
 		stack_sample(d, data);
 	} else if (size == sizeof(struct task_event)) {

@@ -106,6 +106,7 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 	skel->rodata->cfg_nr_pipe = nr_of("pipe");
 	skel->rodata->cfg_nr_pipe2 = nr_of("pipe2");
 	skel->rodata->cfg_nr_socketpair = nr_of("socketpair");
+	skel->rodata->cfg_nr_connect = nr_of("connect");
 }
 
 int rec_bpf_load(const struct rec_opts *o, struct syslat **out)

@@ -92,6 +92,10 @@ int rec_proc_fd(uint32_t pid, int fd, struct rec_net *net, struct rec_fd_info *o
  */
 int rec_sock_query(uint32_t pid, int fd, struct rec_fd_info *out);
 
+/* A struct sockaddr of len bytes as "1.2.3.4:80", "[::1]:443", "/path",
+ * "@abstract", or "" for other families. */
+void rec_sockaddr_text(const void *addr, uint32_t len, char *out, size_t size);
+
 /* Fills an EBT_REC_FD record from fi (borrowing its strings). */
 void rec_fd_record(const struct rec_fd_info *fi, uint32_t pid, uint32_t event,
 		   uint64_t ts_ns, struct ebt_record *out);
@@ -222,6 +226,7 @@ struct rec_counters {
 	uint64_t taskq_full;	/* task events dropped by a full queue */
 	uint64_t fd_resolved;
 	uint64_t fd_missed;	/* fd gone before it could be read, or queue full */
+	uint64_t fd_from_connect;	/* of fd_resolved: peer from connect's argument */
 };
 
 /* State the ring-buffer callback writes into: copies only. */

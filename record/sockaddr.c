@@ -18,6 +18,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+static void addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
+		      size_t size);
+
+void rec_sockaddr_text(const void *addr, uint32_t len, char *out, size_t size)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, addr, len < sizeof(ss) ? len : sizeof(ss));
+	addr_text(&ss, (socklen_t)len, out, size);
+}
+
 /* "1.2.3.4:80", "[::1]:443", "/run/x.sock", "@abstract"; "" otherwise. */
 static void addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
 		      size_t size)
