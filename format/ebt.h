@@ -331,6 +331,7 @@ struct ebt_info {
 	uint64_t damaged_events;/* events in damaged chunks (from their headers) */
 	uint64_t skipped_bytes;	/* garbage skipped while resynchronising */
 	uint64_t unknown_chunks;/* non-critical unknown types skipped */
+	uint64_t duplicate_chunks;/* skipped: seq already read (also damaged) */
 	uint64_t ts_min, ts_max;/* event clock range of events read */
 	bool footer_seen;	/* the recorder closed the file cleanly */
 	bool truncated;		/* the file ends in a torn chunk */

@@ -19,7 +19,9 @@
 #include <zstd.h>
 
 #define SCAN_BYTES (64u << 10)
-#define MSG_LEN 256
+#define MSG_LEN 256		/* longer than any one message (about 160 bytes) */
+#define WARN_LEN 1024		/* the warnings of one ebt_reader_next() call */
+#define WARN_MORE "; and more warnings"
 
 struct ebt_reader {
 	int fd;
@@ -27,6 +29,7 @@ struct ebt_reader {
 	struct ebt_info info;
 	uint64_t off;		/* next chunk header */
 	uint64_t expect_seq;
+	uint64_t run_start;	/* first seq of the current run of consecutive seqs */
 	bool seq_known, done, resyncing;
 	int fatal;		/* sticky error (unknown critical chunk) */
 	uint8_t *stored, *raw, *arena, *scan;
@@ -38,8 +41,8 @@ struct ebt_reader {
 	struct ebt_dec dec;
 	ZSTD_DCtx *dctx;
 	char errmsg[MSG_LEN];
-	char warnbuf[MSG_LEN];
-	bool warned;
+	char warnbuf[WARN_LEN];
+	bool warned, warn_full;
 };
 
 /* The one piece of thread state: why this thread's last ebt_reader_open()
@@ -59,20 +62,31 @@ static void set_err(struct ebt_reader *r, const char *fmt, ...)
 
 static void warn(struct ebt_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends one whole message to the call's warnings; one that no longer
+ * fits (with room for WARN_MORE) is replaced by WARN_MORE, never cut. */
 static void warn(struct ebt_reader *r, const char *fmt, ...)
 {
 	size_t used = r->warned ? strlen(r->warnbuf) : 0;
+	char one[MSG_LEN];
 	va_list ap;
+	size_t len;
 
-	if (used && used + 3 < MSG_LEN) {
-		memcpy(r->warnbuf + used, "; ", 3);
-		used += 2;
-	}
-	if (used + 1 >= MSG_LEN)
+	if (r->warn_full)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(r->warnbuf + used, MSG_LEN - used, fmt, ap);
+	vsnprintf(one, sizeof(one), fmt, ap);
 	va_end(ap);
+	len = strlen(one);
+	if (used + 2 + len + sizeof(WARN_MORE) > WARN_LEN) {
+		memcpy(r->warnbuf + used, WARN_MORE, sizeof(WARN_MORE));
+		r->warn_full = true;
+		return;
+	}
+	if (used) {
+		memcpy(r->warnbuf + used, "; ", 2);
+		used += 2;
+	}
+	memcpy(r->warnbuf + used, one, len + 1);
 	r->warned = true;
 }
 
@@ -351,15 +365,23 @@ static int resync(struct ebt_reader *r, const char *why)
 	if (err == 0)
 		return -EAGAIN;
 	r->resyncing = false;
+	r->run_start = r->expect_seq;	/* after damage, no seq counts as a copy */
 	warn(r, "resynchronised at offset %llu", (unsigned long long)next);
 	return 0;
+}
+
+/* An EVENTS header's count is believed only within the caps and the
+ * payload size (its header check held, but a crafted header lies). */
+static bool count_plausible(const struct ebt_chunk_hdr *h)
+{
+	return h->count <= EBT_MAX_CHUNK_EVENTS && h->count <= h->raw_len / 5;
 }
 
 static int skip_damaged(struct ebt_reader *r, const struct ebt_chunk_hdr *h,
 			const char *why)
 {
 	r->info.damaged_chunks++;
-	if (h->type == EBT_CHUNK_EVENTS)
+	if (h->type == EBT_CHUNK_EVENTS && count_plausible(h))
 		r->info.damaged_events += h->count;
 	warn(r, "chunk %llu at offset %llu skipped: %s%s",
 	     (unsigned long long)h->seq, (unsigned long long)r->off, why,
@@ -368,14 +390,36 @@ static int skip_damaged(struct ebt_reader *r, const struct ebt_chunk_hdr *h,
 	return 0;
 }
 
-static void check_seq(struct ebt_reader *r, const struct ebt_chunk_hdr *h)
+/* true when h repeats a seq of the current run (a copied chunk: counting
+ * it again would double its events); jumps start a new run. */
+static bool check_seq(struct ebt_reader *r, const struct ebt_chunk_hdr *h)
 {
+	if (r->seq_known && h->type != EBT_CHUNK_FOOTER && h->seq >= r->run_start &&
+	    h->seq < r->expect_seq)
+		return true;
 	if (r->seq_known && h->seq != r->expect_seq)
 		warn(r, "chunk sequence jumps from %llu to %llu at offset %llu",
 		     (unsigned long long)r->expect_seq, (unsigned long long)h->seq,
 		     (unsigned long long)r->off);
+	if (!r->seq_known || h->seq != r->expect_seq)
+		r->run_start = h->seq;
 	r->seq_known = true;
 	r->expect_seq = h->seq + 1;
+	return false;
+}
+
+/* A chunk whose seq was already read: skipped, counted as damage (its
+ * events are not lost: the first copy was delivered). */
+static int skip_duplicate(struct ebt_reader *r, const struct ebt_chunk_hdr *h)
+{
+	r->info.damaged_chunks++;
+	r->info.duplicate_chunks++;
+	if (r->info.duplicate_chunks == 1)
+		warn(r, "chunk %llu at offset %llu skipped: repeats a sequence number "
+		     "already read (duplicate chunk)", (unsigned long long)h->seq,
+		     (unsigned long long)r->off);
+	r->off += EBT_CHUNK_HDR_LEN + ebt_pad8(h->stored_len);
+	return 0;
 }
 
 /* Reads, checks and decompresses the payload into r->raw. 0, 1 damaged
@@ -542,7 +586,8 @@ static int step(struct ebt_reader *r, struct ebt_chunk *chunk)
 	r->resyncing = false;
 	if (!have_bytes(r, r->off + EBT_CHUNK_HDR_LEN + ebt_pad8(h.stored_len)))
 		return at_end(r);
-	check_seq(r, &h);
+	if (check_seq(r, &h))
+		return skip_duplicate(r, &h);
 	r->info.chunks++;
 	if (kind == 2)
 		return unknown_chunk(r, &h, "codec/flags");
@@ -578,6 +623,7 @@ int ebt_reader_next(struct ebt_reader *r, struct ebt_chunk *chunk)
 	if (!r || !chunk)
 		return -EINVAL;
 	r->warned = false;
+	r->warn_full = false;
 	if (r->fatal)
 		return r->fatal;
 	memset(chunk, 0, sizeof(*chunk));
