@@ -230,8 +230,12 @@ def value(fams, name, **labels):
 
 
 def near(got, want_ns, rel=0.0):
+    """got (seconds, parsed into a double) equals want_ns within rel, the
+    nanosecond rounding, and the double's own precision: past 2^23 s the
+    exposition's exact digits no longer fit 53 bits (4 ulps of slack)."""
     want = want_ns / 1e9
-    return abs(got - want) <= want * rel + 1e-9 * 1.5
+    slack = 1.5e-9 + abs(want) * 4 * sys.float_info.epsilon
+    return abs(got - want) <= abs(want) * rel + slack
 
 
 def check_bucket_places(name, key, g, q, p_ns):
