@@ -186,6 +186,7 @@ static void stack_sample(struct rec_drain *d, const struct stack_event *se)
 	rec_event_from_wire(&se->ev, &ev);
 	if (d->stacks && depth)
 		ev.stack_id = rec_stacks_intern(d->stacks, se->ev.tgid,
+						se->ev.enter_ns + se->ev.duration_ns,
 						(const uint64_t *)se->ips, depth,
 						(const uint64_t *)se->sp_words);
 	if (ebt_writer_append(d->w, &ev)) {
@@ -307,7 +308,7 @@ static void one_task(struct rec_drain *d, const struct task_event *e, struct rec
 	rec_task_info_free(&ti);
 	if (e->kind == TEV_EXEC) {
 		rec_meta_warn_elf32(e->tgid);
-		rec_stacks_exec(d->stacks, e->tgid);
+		rec_stacks_exec(d->stacks, e->tgid, e->ts_ns);
 	}
 	if (e->kind == TEV_FORK || e->kind == TEV_EXEC) {
 		net->netns = 0;

@@ -175,7 +175,8 @@ int rec_stacks_new(struct ebt_writer *w, struct rec_stacks **out);
 void rec_stacks_free(struct rec_stacks *s);
 
 /*
- * The file-local id (> 0) of this stack of pid (ips innermost first),
+ * The file-local id (> 0) of this stack of pid (ips innermost first) taken
+ * at ts_ns (CLOCK_BOOTTIME, the syscall's exit),
  * writing its STACK record the first time, and snapshotting pid's
  * mappings (MAP records) at its first stack. sp_words (STACK_SP_WORDS, top
  * of the user stack, may be NULL): the first that is a return address
@@ -185,11 +186,12 @@ void rec_stacks_free(struct rec_stacks *s);
  * return address among the wrapper's locals would name a wrong caller.
  * 0 when the stack cannot be kept.
  */
-uint32_t rec_stacks_intern(struct rec_stacks *s, uint32_t pid, const uint64_t *ips,
-			   uint32_t depth, const uint64_t *sp_words);
+uint32_t rec_stacks_intern(struct rec_stacks *s, uint32_t pid, uint64_t ts_ns,
+			   const uint64_t *ips, uint32_t depth, const uint64_t *sp_words);
 
-/* pid ran execve: its next stack takes a new snapshot. s may be NULL. */
-void rec_stacks_exec(struct rec_stacks *s, uint32_t pid);
+/* pid ran execve at ts_ns (CLOCK_BOOTTIME): its next stack from after that
+ * time takes a new snapshot. s may be NULL. */
+void rec_stacks_exec(struct rec_stacks *s, uint32_t pid, uint64_t ts_ns);
 
 /*
  * Resolves every address of every stack through the ELF symbol tables of

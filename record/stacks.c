@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -120,11 +121,12 @@ static struct rec_stack_pid *pid_entry(struct rec_stacks *s, uint32_t pid)
 	p = &s->pids[s->n_pids];
 	p->pid = pid;
 	p->snap = REC_NO_SNAP;
+	p->snap_ns = p->exec_ns = 0;
 	s->last_pid = s->n_pids++;
 	return p;
 }
 
-void rec_stacks_exec(struct rec_stacks *s, uint32_t pid)
+void rec_stacks_exec(struct rec_stacks *s, uint32_t pid, uint64_t ts_ns)
 {
 	size_t i;
 
@@ -132,7 +134,7 @@ void rec_stacks_exec(struct rec_stacks *s, uint32_t pid)
 		return;
 	for (i = 0; i < s->n_pids; i++)
 		if (s->pids[i].pid == pid)
-			s->pids[i].snap = REC_NO_SNAP;	/* next stack: new maps */
+			s->pids[i].exec_ns = ts_ns;
 }
 
 /* The object for a file mapping, opened now; -1 when it cannot be. */
@@ -391,8 +393,23 @@ static uint64_t skipped_caller(struct rec_stacks *s, uint32_t snap, const uint64
 	return 0;
 }
 
-uint32_t rec_stacks_intern(struct rec_stacks *s, uint32_t pid, const uint64_t *ips,
-			   uint32_t depth, const uint64_t *sp_words)
+/*
+ * ips[0], where the syscall was made, is always mapped: when the snapshot
+ * does not hold it and the syscall ended after the snapshot was read, code
+ * was mapped since (the libraries ld.so maps after a launched program's
+ * first syscalls, dlopen()). At most one read per pid per drain of the
+ * ring, since a read is newer than every event queued before it.
+ */
+static int maps_changed(const struct rec_stacks *s, const struct rec_stack_pid *p,
+			uint64_t ts_ns, const uint64_t *ips, uint32_t depth)
+{
+	if (p->snap == REC_NO_SNAP || !depth || ts_ns <= p->snap_ns)
+		return 0;
+	return !rec_snap_find(&s->snaps[p->snap], ips[0]);
+}
+
+uint32_t rec_stacks_intern(struct rec_stacks *s, uint32_t pid, uint64_t ts_ns,
+			   const uint64_t *ips, uint32_t depth, const uint64_t *sp_words)
 {
 	uint64_t frames[STACK_MAX_DEPTH];
 	struct rec_stack_pid *p;
@@ -405,8 +422,16 @@ uint32_t rec_stacks_intern(struct rec_stacks *s, uint32_t pid, const uint64_t *i
 	p = pid_entry(s, pid);
 	if (!p)
 		return 0;
-	if (p->snap == REC_NO_SNAP)
+	/*
+	 * Exec events reach us after the stacks queued before them: a stack of
+	 * the new image (after the exec) needs maps read after the exec, one of
+	 * the old image keeps the old snapshot.
+	 */
+	if (p->snap == REC_NO_SNAP || (p->exec_ns > p->snap_ns && ts_ns > p->exec_ns) ||
+	    maps_changed(s, p, ts_ns, ips, depth)) {
 		p->snap = snapshot(s, pid);
+		p->snap_ns = rec_now_ns(CLOCK_BOOTTIME);
+	}
 	ra = skipped_caller(s, p->snap, ips, depth, sp_words);
 	if (ra) {
 		frames[0] = ips[0];

@@ -81,6 +81,8 @@ struct rec_stack {
 struct rec_stack_pid {
 	uint32_t pid;
 	uint32_t snap;		/* current snapshot, REC_NO_SNAP: take one */
+	uint64_t snap_ns;	/* CLOCK_BOOTTIME when it was read */
+	uint64_t exec_ns;	/* its last execve, 0 none seen */
 };
 
 struct rec_stacks {

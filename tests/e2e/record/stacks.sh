@@ -87,6 +87,17 @@ n=$(sqlite3 t.db "SELECT count(*) FROM events e JOIN stacks s ON s.file_idx = e.
 	'slow_fsync_path+0x%'" 2>&1)
 [ "$n" = 5 ] || die "sqlite: $n fsync events joined to slow_fsync_path, want 5"
 
+# The binary deleted while the recording still runs (the recorder names
+# frames only at its end): the file it opened at the first stack still
+# serves.
+cp "$H/stackprog" bin/stackprog
+"$R" -q --stacks -o del.ebt -- sh -c './bin/stackprog -n 5 && rm bin/stackprog && sleep 0.3' \
+	>/dev/null || die "recording failed"
+[ ! -e bin/stackprog ] || die "stackprog not deleted"
+merged del.ebt >del.txt || die "trace unreadable"
+grep -q '^read 5 .*;main;run_read;slow_read_path;' del.txt ||
+	{ cat del.txt >&2; die "deleted during the recording: no slow_read_path"; }
+
 # Without --stacks nothing changes: no stack, no mapping.
 "$R" -q -o none.ebt -- "$H/stackprog" -n 2 >/dev/null || die "recording failed"
 merged none.ebt >none.txt || die "trace unreadable"

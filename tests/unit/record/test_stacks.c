@@ -97,10 +97,10 @@ Test(record_stacks, interns_cuts_and_names_own_functions, .init = setup, .fini =
 
 	cr_assert_eq(ebt_writer_open(path, &wo, &w), 0);
 	cr_assert_eq(rec_stacks_new(w, &s), 0);
-	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), one, 2, NULL), 1);
-	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), two, 2, NULL), 2);
-	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), one, 2, NULL), 1, "deduplicated");
-	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), junk, 3, NULL), 3);
+	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), 1, one, 2, NULL), 1);
+	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), 1, two, 2, NULL), 2);
+	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), 1, one, 2, NULL), 1, "deduplicated");
+	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), 1, junk, 3, NULL), 3);
 	cr_expect_eq(rec_stacks_symbolize(s), 2, "one SYMBOL per distinct address");
 	cr_expect_eq(rec_stacks_counters(s)->unnamed, 0);
 	rec_stacks_free(s);
@@ -135,9 +135,9 @@ Test(record_stacks, caller_from_top_of_stack_only_after_a_call, .init = setup,
 	words[3] = ra;
 	cr_assert_eq(ebt_writer_open(path, &wo, &w), 0);
 	cr_assert_eq(rec_stacks_new(w, &s), 0);
-	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), ips, 1, words), 1);
+	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), 1, ips, 1, words), 1);
 	words[3] = inner;	/* code, but not after a call */
-	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), ips, 1, words), 2,
+	cr_expect_eq(rec_stacks_intern(s, (uint32_t)getpid(), 1, ips, 1, words), 2,
 		     "no caller recovered: another stack");
 	rec_stacks_free(s);
 	cr_assert_eq(ebt_writer_close(w, NULL), 0);
