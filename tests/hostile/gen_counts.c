@@ -22,11 +22,13 @@ int gen_threads(const char *out)
 	struct ebt_event ev;
 	uint64_t t = T0;
 	struct hw h;
+	/* small: 60k threads from TASK records + 30k unknown > ANA_MAX_THREADS */
+	uint32_t nproc = hostile_size(100000, 40000), nunk = hostile_size(150000, 30000);
 
 	if (hw_open(&h, out, 65536))
 		return h.err;
 	hw_std_meta(&h, T0);
-	for (uint32_t i = 0; i < 100000 && !h.err; i++) {
+	for (uint32_t i = 0; i < nproc && !h.err; i++) {
 		snprintf(comm, sizeof(comm), "proc%u", i);
 		hw_task(&h, EBT_TASK_SNAPSHOT, 100000 + i, 100000 + i, ebt_str_c(comm),
 			ebt_str_c("/bin/x"), ebt_str_c(comm));
@@ -34,12 +36,12 @@ int gen_threads(const char *out)
 			hw_task(&h, EBT_TASK_THREAD, 100000 + i, 400000 + i, ebt_str_c("thr"),
 				(struct ebt_str){ 0 }, (struct ebt_str){ 0 });
 	}
-	for (uint32_t i = 0; i < 100000 && !h.err; i += 4) {	/* 1 event per 4 tasks */
+	for (uint32_t i = 0; i < nproc && !h.err; i += 4) {	/* 1 event per 4 tasks */
 		ev = hev(t, 100 + i % 1000, 1, 0, 100000 + i, 100000 + i, NR_READ);
 		hw_ev(&h, &ev);
 		t += 50;
 	}
-	for (uint32_t i = 0; i < 150000 && !h.err; i++) {	/* unknown threads */
+	for (uint32_t i = 0; i < nunk && !h.err; i++) {	/* unknown threads */
 		ev = hev(t, 100, 8, 3, 700000 + i / 3, 700000 + i, NR_WRITE);
 		hw_ev(&h, &ev);
 		t += 50;
@@ -56,6 +58,8 @@ int gen_fds(const char *out)
 	struct ebt_event ev;
 	uint64_t t = T0;
 	struct hw h;
+	/* small: 300k distinct fds > ANA_MAX_FDS, 5000 peers > ANA_MAX_PEERS */
+	uint32_t nrec = hostile_size(1100000, 300000), nev = hostile_size(300000, 30000);
 
 	if (hw_open(&h, out, 65536))
 		return h.err;
@@ -68,14 +72,14 @@ int gen_fds(const char *out)
 		hw_fd(&h, EBT_FD_SOCKET, 42, (int32_t)(2000000 + i), ebt_str_c("socket:[1]"),
 		      ebt_str_c(path));
 	}
-	for (uint32_t i = 0; i < 1100000 && !h.err; i++) {
+	for (uint32_t i = 0; i < nrec && !h.err; i++) {
 		snprintf(path, sizeof(path), "/tmp/f%u", i);
 		hw_fd(&h, EBT_FD_FILE, 42, (int32_t)(10 + i), ebt_str_c(path),
 		      (struct ebt_str){ 0 });
 	}
 	hw_fd(&h, EBT_FD_FILE, 42, -1, ebt_str_c("/neg"), (struct ebt_str){ 0 });
 	hw_fd(&h, EBT_FD_FILE, 42, INT32_MIN, ebt_str_c("/min"), (struct ebt_str){ 0 });
-	for (uint32_t i = 0; i < 300000 && !h.err; i++) {
+	for (uint32_t i = 0; i < nev && !h.err; i++) {
 		uint32_t fd = i % 3 == 0 ? 2000000 + i % 5000 : 10 + i;
 
 		ev = hev(t, 1000, 10, fd, 42, 42, i % 2 ? NR_READ : NR_WRITE);
@@ -138,7 +142,7 @@ int gen_unknown(const char *out)
 		return h.err;
 	hw_std_meta(&h, T0);
 	unknown_meta(&h);
-	for (uint32_t k = 0; k < 20000 && !h.err; k++) {
+	for (uint32_t k = 0; k < hostile_size(20000, 5000) && !h.err; k++) {
 		uint32_t pid = pids[k % 5];
 
 		ev = hev(t, 100 + k, rets[k % 7], k % 4 ? k : UINT64_MAX, pid,
@@ -182,7 +186,7 @@ int gen_time(const char *out)
 		};
 		hw_rec(&h, &r);
 	}
-	for (uint32_t round = 0; round < 40 && !h.err; round++) {
+	for (uint32_t round = 0; round < hostile_size(40, 10) && !h.err; round++) {
 		for (uint32_t i = 0; i < 1000; i++) {
 			size_t k = (i + round) % 10;
 			uint32_t nr = i % 4 ? NR_READ : NR_FUTEX;
@@ -237,12 +241,13 @@ int gen_histbomb(const char *out)
 	struct ebt_event ev;
 	uint64_t t = T0;
 	struct hw h;
+	uint32_t n = hostile_size(200000, 70000);	/* small: > ANA_MAX_THREADS */
 
 	if (hw_open(&h, out, 65536))
 		return h.err;
 	hw_std_meta(&h, T0);
 	for (uint32_t k = 0; k < 4 && !h.err; k++) {
-		for (uint32_t i = 0; i < 200000 && !h.err; i++) {
+		for (uint32_t i = 0; i < n && !h.err; i++) {
 			uint32_t id = 10000 + i;
 
 			ev = hev(t, (1ull << (8 + 12 * k)) + i, 1, 3, id, id, NR_READ);
@@ -274,7 +279,9 @@ int gen_longnames(const char *out)
 		err = hw_open(&h, out, 65536);
 	if (!err)
 		hw_std_meta(&h, T0);
-	for (uint32_t i = 0; i < 4000 && !err && !h.err; i++) {
+	uint32_t n = hostile_size(4000, 300);
+
+	for (uint32_t i = 0; i < n && !err && !h.err; i++) {
 		for (int k = 0; k < 4; k++)
 			snprintf(s[k], 16, "%c%u", 'A' + k, i);
 		for (int k = 0; k < 4; k++)
@@ -310,14 +317,17 @@ int gen_metabomb(const char *out)
 	if (hw_open(&h, out, 65536))
 		return h.err;
 	hw_std_meta(&h, T0);
-	for (uint32_t i = 0; i < 2000000 && !h.err; i++) {
+	/* small: still far past ANA_MAX_SYS distinct syscall names */
+	uint32_t nkv = hostile_size(2000000, 200000), nsys = hostile_size(1000000, 100000);
+
+	for (uint32_t i = 0; i < nkv && !h.err; i++) {
 		r = (struct ebt_record){ .kind = EBT_REC_FILE_INFO };
 		snprintf(key, sizeof(key), "k%u", i);
 		r.kv.key = ebt_str_c(key);
 		r.kv.value = ebt_str_c(i % 2 ? "v" : "hostname");
 		hw_rec(&h, &r);
 	}
-	for (uint32_t i = 0; i < 1000000 && !h.err; i++) {
+	for (uint32_t i = 0; i < nsys && !h.err; i++) {
 		r = (struct ebt_record){ .kind = EBT_REC_SYSCALL };
 		snprintf(key, sizeof(key), "sys%u", i);
 		r.sys.nr = i % 1100;
@@ -343,7 +353,9 @@ int gen_clockbomb(const char *out)
 	if (hw_open(&h, out, 65536))
 		return h.err;
 	hw_std_meta(&h, T0);
-	for (uint32_t i = 0; i < 1000000 && !h.err; i++) {
+	uint32_t n = hostile_size(1000000, 100000);	/* small: > ANA_MAX_ANCHORS */
+
+	for (uint32_t i = 0; i < n && !h.err; i++) {
 		uint64_t t = T0 + 2000000000ull - 1000ull * i;
 
 		r.clock = (struct ebt_clock){ .event_ns = t, .monotonic_ns = t, .boottime_ns = t,

@@ -231,7 +231,7 @@ int gen_zbomb(const char *out)
 	put_bomb(&w, EBT_CHUNK_META, meta, len, 4096, count, false);
 	put_bomb(&w, EBT_CHUNK_META, meta, len, 4096, count, true);
 	put_bomb(&w, EBT_CHUNK_META, zeros, BIG, BIG, 1000000, true);
-	for (int i = 0; i < 20; i++)
+	for (uint32_t i = 0; i < hostile_size(20, 2); i++)
 		put_bomb(&w, EBT_CHUNK_META, meta, len, (uint32_t)len, count, true);
 	put_events(&w, 1000, T0);
 	free(zeros);
@@ -291,7 +291,7 @@ int gen_repeat(const char *out, uint32_t repeats)
 
 	if (raw_open(&w, out))
 		return w.err;
-	for (int i = 0; i < 20000 && !w.err; i++) {
+	for (uint32_t i = 0; i < hostile_size(20000, 2000) && !w.err; i++) {
 		w.seq = 0;
 		put_meta(&w);
 	}

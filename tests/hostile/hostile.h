@@ -27,6 +27,10 @@ void hw_ev(struct hw *h, const struct ebt_event *ev);
 void hw_flush(struct hw *h);
 int hw_close(struct hw *h);
 
+/* Sizes of the resource-bomb modes: full when EBT_HOSTILE_FULL=1 (make
+ * check), else small ones that still cross every cap the mode aims at. */
+uint32_t hostile_size(uint32_t full, uint32_t small);
+
 /* Standard metadata: FILE_INFO arch/abi, a CLOCK anchor at event time
  * base_ns, and the x86_64 names of the syscalls the modes use. */
 void hw_std_meta(struct hw *h, uint64_t base_ns);

@@ -3,7 +3,15 @@
 #include "tests/hostile/hostile.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+uint32_t hostile_size(uint32_t full, uint32_t small)
+{
+	const char *v = getenv("EBT_HOSTILE_FULL");
+
+	return v && !strcmp(v, "1") ? full : small;
+}
 
 int hw_open(struct hw *h, const char *path, uint32_t chunk_events)
 {
