@@ -52,9 +52,10 @@ void ana_stacks_event(struct ana_engine *e, const struct ana_ev_ctx *c);
 /* Whether the trace holds any stack. */
 bool ana_stacks_any(const struct ana_engine *e);
 
-/* Top stacks (by time) of syscall sid, or of category cat when is_cat;
- * up to max into out, returns the count. Also total count/ns with a stack
- * into *with_count (may be NULL). */
+/* Top stacks (by time) of syscall sid, or of category cat when is_cat,
+ * counting what the hotspots count (in-request calls when requests were
+ * rebuilt, else calls not idle); up to max into out, returns the count.
+ * The number of such calls with a stack into *with_count (may be NULL). */
 uint32_t ana_stacks_top(const struct ana_engine *e, bool is_cat, uint32_t id,
 			struct ana_stack_top *out, uint32_t max, uint64_t *with_count);
 

@@ -133,7 +133,7 @@ static void regroup(const struct ana_engine *e, struct ana_stacks *s)
 {
 	const struct ana_sent *u, *ent;
 	const struct ana_stk *k;
-	uint32_t sid;
+	uint32_t sid, mode;
 	size_t i;
 
 	s->ngroups = 0;
@@ -145,7 +145,9 @@ static void regroup(const struct ana_engine *e, struct ana_stacks *s)
 		ent = ana_stab_get(&s->stacks, u->k1, 0);
 		k = ent ? ent->p : NULL;
 		sid = (uint32_t)u->k2 >> 2;
-		if (sid >= e->nsys)
+		mode = (uint32_t)u->k2 & 3;
+		/* the hotspots' own basis: in-request time, else non-idle time */
+		if (sid >= e->nsys || mode == 1 || (e->hot_in_request && mode != 0))
 			continue;
 		group_add(s, 0, sid, k, u->a, u->b);
 		group_add(s, 1, e->sys[sid]->cat, k, u->a, u->b);
