@@ -7,8 +7,13 @@
  * last; process and thread names as "M" events. Timestamps are
  * microseconds (3 decimals, so ns are kept) since 00:00 UTC of the day of
  * the first event: the time of day reads as the wall clock, and values stay
- * below 2^53 so doubles keep every ns. Slices are streamed as the engine
- * sees them; past --max-events the rest is counted and a note says so.
+ * below 2^53 so doubles keep every ns. The day is that of the first
+ * plausible slice or the earliest file creation time if earlier; a slice
+ * whose wall clock is implausible (outside 2000-2200, or for a file created
+ * outside that range, over a year from its creation) is left out and counted
+ * per file, so one file's absurd clock anchors cannot move the day and drop
+ * the other files' slices. Slices are streamed as the engine sees them; past --max-events
+ * the rest is counted; the note says whether anything was left out.
  */
 #include "analyze/viz.h"
 
@@ -25,6 +30,9 @@
 
 #define DAY_NS 86400000000000ull
 #define TS_MAX (1ull << 60)	/* ns after the base day: beyond is a broken clock */
+#define YEAR_NS (366ull * DAY_NS)
+#define SANE_LO 946684800000000000ull	/* 2000-01-01 */
+#define SANE_HI 7258118400000000000ull	/* 2200-01-01 */
 
 struct pf_req {
 	uint32_t pid, tid, n;
@@ -73,6 +81,8 @@ struct ana_pf {
 	struct pf_ids owners;
 	uint32_t next_synth;
 	uint64_t out_of_order;	/* before the base day, absurd, or overlapping */
+	uint64_t bad_clock[ANA_MAX_FILES];	/* implausible for their file */
+	uint64_t bad_clocks;
 };
 
 int ana_pf_begin(struct ana_viz *v, FILE *f, uint64_t max_events)
@@ -259,6 +269,42 @@ static void args(const struct ana_engine *e, FILE *f, const struct ana_ev_ctx *c
 	fputs("}}", f);
 }
 
+static bool sane_wall(uint64_t wall)
+{
+	return wall >= SANE_LO && wall < SANE_HI;
+}
+
+/* A wall clock a slice can have: a sane date, or, for a file created at
+ * an insane one (a machine without RTC starts in 1970), within a year of
+ * its creation. */
+static bool plausible(const struct ana_file *f, uint64_t wall)
+{
+	uint64_t c = f->created_wall;
+
+	if (sane_wall(wall))
+		return true;
+	if (!c || sane_wall(c))
+		return false;
+	return wall < c ? c - wall <= YEAR_NS : wall - c <= YEAR_NS;
+}
+
+/* The base day: of the first plausible slice, or of an earlier creation
+ * time of a file on the same side of the sane range (others merged with
+ * it may start first) within half the representable span. */
+static void set_base(struct ana_pf *pf, const struct ana_engine *e, uint64_t wall)
+{
+	uint64_t lo = wall;
+
+	for (uint32_t i = 0; i < e->nfiles; i++) {
+		uint64_t c = e->files[i].created_wall;
+
+		if (c && c < lo && sane_wall(c) == sane_wall(wall) && wall - c <= TS_MAX / 2)
+			lo = c;
+	}
+	pf->base = lo - lo % DAY_NS;
+	pf->base_set = true;
+}
+
 void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_ctx *c)
 {
 	const struct ebt_event *ev = c->ev;
@@ -270,10 +316,13 @@ void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_c
 		pf->skipped++;
 		return;
 	}
-	if (!pf->base_set) {
-		pf->base = wall - wall % DAY_NS;
-		pf->base_set = true;
+	if (!plausible(&e->files[c->file], wall)) {
+		pf->bad_clock[c->file]++;
+		pf->bad_clocks++;
+		return;
 	}
+	if (!pf->base_set)
+		set_base(pf, e, wall);
 	if (wall < pf->base || wall - pf->base > TS_MAX || ev->duration_ns > TS_MAX) {
 		pf->out_of_order++;
 		return;
@@ -362,6 +411,34 @@ static void requests(struct ana_pf *pf)
 	}
 }
 
+static void warn_left_out(const struct ana_pf *pf, const struct ana_engine *e)
+{
+	char day[64];
+
+	for (uint32_t i = 0; i < e->nfiles && i < ANA_MAX_FILES; i++) {
+		if (!pf->bad_clock[i])
+			continue;
+		ana_fmt_wall(day, sizeof(day), e->files[i].created_wall);
+		log_warn("perfetto: %s: %" PRIu64 " syscalls left out: wall-clock times"
+			 " outside 2000-2200 (broken clock anchors; file created %s)",
+			 e->files[i].path, pf->bad_clock[i],
+			 e->files[i].created_wall ? day : "at an unknown time");
+	}
+	if (pf->out_of_order)
+		log_warn("perfetto: %" PRIu64 " syscalls with impossible times (before the first"
+			 " day, or overlapping their thread's previous one) left out",
+			 pf->out_of_order);
+}
+
+static const char *note(const struct ana_pf *pf)
+{
+	if (pf->skipped)
+		return "capped by --max-events: narrow with --since/--until";
+	if (pf->bad_clocks || pf->out_of_order)
+		return "incomplete: slices with impossible times left out (slices_bad_time)";
+	return "complete";
+}
+
 int ana_pf_finish(struct ana_viz *v, const struct ana_engine *e)
 {
 	struct ana_pf *pf = v->pf;
@@ -382,10 +459,7 @@ int ana_pf_finish(struct ana_viz *v, const struct ana_engine *e)
 			 " more left out; use --since/--until or --max-events",
 			 pf->written, pf->skipped);
 	}
-	if (pf->out_of_order)
-		log_warn("perfetto: %" PRIu64 " syscalls with impossible times (before the first"
-			 " day, or overlapping their thread's previous one) left out",
-			 pf->out_of_order);
+	warn_left_out(pf, e);
 	ana_fmt_wall(day, sizeof(day), pf->base);
 	fputs("\n]", pf->f);
 	ana_stacks_perfetto_frames(pf->f, e);
@@ -393,8 +467,7 @@ int ana_pf_finish(struct ana_viz *v, const struct ana_engine *e)
 		"\"ebpf-analyze\",\"ts_unit\":\"us since ts_base\",\"ts_base\":\"%s\","
 		"\"slices\":%" PRIu64 ",\"slices_not_written\":%" PRIu64
 		",\"slices_bad_time\":%" PRIu64 ",\"note\":\"%s\"}}\n",
-		pf->base_set ? day : "", pf->written, pf->skipped, pf->out_of_order,
-		pf->skipped ? "capped by --max-events: narrow with --since/--until"
-			    : "complete");
+		pf->base_set ? day : "", pf->written, pf->skipped,
+		ana_sat_add(pf->out_of_order, pf->bad_clocks), note(pf));
 	return ferror(pf->f) ? -EIO : 0;
 }
