@@ -29,6 +29,8 @@ static const char *const fd_sock_calls[] = {
 
 static const char *const fd_pair_calls[] = { "pipe", "pipe2", "socketpair" };
 
+static const char *const fd_pipe_calls[] = { "pipe", "pipe2" };
+
 static void mask_names(uint64_t *mask, const char *const *names, size_t n)
 {
 	const char *const *table;
@@ -63,6 +65,7 @@ int rec_drain_init(struct rec_drain *d, struct ebt_writer *w)
 	mask_names(d->fd_update_mask, fd_update_calls, sizeof(fd_update_calls) / sizeof(char *));
 	mask_names(d->fd_sock_mask, fd_sock_calls, sizeof(fd_sock_calls) / sizeof(char *));
 	mask_names(d->fd_pair_mask, fd_pair_calls, sizeof(fd_pair_calls) / sizeof(char *));
+	mask_names(d->fd_pipe_mask, fd_pipe_calls, sizeof(fd_pipe_calls) / sizeof(char *));
 	table = syscalls_native(&count, &abi);
 	d->nr_close = syscalls_lookup(table, count, "close");
 	return 0;
@@ -114,12 +117,33 @@ static void push_fd(struct rec_drain *d, const struct syscall_event *e, int64_t 
 	r->nr = e->nr;
 }
 
+/*
+ * A new pipe end is a pipe whatever /proc says later: its OPEN record is
+ * written at once, so a process that exits before /proc is read still has
+ * it (the /proc record that may follow adds the pipe's inode).
+ */
+static void pipe_now(struct rec_drain *d, const struct syscall_event *e, int32_t fd)
+{
+	struct rec_fd_info fi;
+	struct ebt_record r;
+
+	memset(&fi, 0, sizeof(fi));
+	fi.fd = fd;
+	fi.kind = EBT_FD_PIPE;
+	rec_fd_record(&fi, e->tgid, EBT_FDE_OPEN, e->enter_ns + e->duration_ns, &r);
+	ebt_writer_add_record(d->w, &r);
+}
+
 static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 {
 	uint32_t event;
 	int64_t fd;
 
 	if (in_mask(d->fd_pair_mask, e->nr) && e->ret == 0 && e->arg0 != ~0ull) {
+		if (in_mask(d->fd_pipe_mask, e->nr)) {
+			pipe_now(d, e, (int32_t)(uint32_t)e->arg0);
+			pipe_now(d, e, (int32_t)(uint32_t)(e->arg0 >> 32));
+		}
 		push_fd(d, e, (int32_t)(uint32_t)e->arg0, EBT_FDE_OPEN);
 		push_fd(d, e, (int32_t)(uint32_t)(e->arg0 >> 32), EBT_FDE_OPEN);
 		return;

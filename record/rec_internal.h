@@ -238,6 +238,7 @@ struct rec_drain {
 	uint64_t fd_update_mask[SYSCALL_ALLOW_WORDS];	/* arg0 got new facts */
 	uint64_t fd_sock_mask[SYSCALL_ALLOW_WORDS];	/* the fd must be a socket */
 	uint64_t fd_pair_mask[SYSCALL_ALLOW_WORDS];	/* arg0 holds two new fds */
+	uint64_t fd_pipe_mask[SYSCALL_ALLOW_WORDS];	/* of which pipes */
 	int32_t nr_close;
 	struct task_event *taskq;
 	size_t task_head, task_tail;
