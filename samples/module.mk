@@ -5,6 +5,8 @@
 SERVING_OBJS := $(call obj,$(wildcard samples/serving/*.c))
 LOADGEN_OBJS := $(call obj,$(wildcard samples/loadgen/*.c))
 SAMPLE_BINS := $(O)/samples/serving $(O)/samples/loadgen
+# Frame pointers, so that `ebpf-record --stacks` names every caller of a fault.
+$(SERVING_OBJS): ALL_CFLAGS += -fno-omit-frame-pointer
 
 $(O)/samples/serving: $(SERVING_OBJS) $(LIBCOMMON)
 	$(call msg,LINK,$@)
