@@ -98,6 +98,9 @@ void ana_engine_free(struct ana_engine *e)
 	ana_stacks_free(e->stacks);
 	for (uint32_t i = 0; i < e->nsys; i++) {
 		ana_hist_reset(&e->sys[i]->h);
+		for (int c = 0; e->sys[i]->alt && c < SC__COUNT; c++)
+			ana_hist_reset(&e->sys[i]->alt[c].h);
+		free(e->sys[i]->alt);
 		free(e->sys[i]->errnos);
 		free(e->sys[i]->name);
 		free(e->sys[i]);
@@ -370,6 +373,7 @@ static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct
 	if (s->is_connect)
 		f->role = ANA_ROLE_CLIENT;
 	if (s->cls == ANA_CL_READ) {
+		f->tiny_len = 0;
 		f->reads += w;
 		if (ev->ret > 0 && ev->ret <= ANA_TINY_IO)
 			f->tiny_reads += w;
@@ -411,6 +415,37 @@ static void slow_keep(struct ana_sys *s, const struct ana_slow *v)
 	s->slow[i] = *v;
 }
 
+/* An event of a descriptor-generic syscall counted in another category
+ * (the syscall's own row still counts it: s->h minus the alt parts is the
+ * own category's share). */
+static void __attribute__((noinline)) alt_account(struct ana_ev_ctx *c, uint64_t ns)
+{
+	struct ana_sys *s = c->sys;
+	const struct ebt_event *ev = c->ev;
+	struct ana_sys_alt *a;
+
+	if (!s->alt) {
+		s->alt = calloc(SC__COUNT, sizeof(*s->alt));
+		if (!s->alt) {
+			c->cat = s->cat;	/* out of memory: own category */
+			return;
+		}
+		for (int i = 0; i < SC__COUNT; i++)
+			ana_hist_init(&s->alt[i].h);
+	}
+	a = &s->alt[c->cat];
+	ana_hist_add(&a->h, ev->duration_ns, c->w);
+	if (ev->ret < 0 && ev->ret >= -4095)
+		a->errors += c->w;
+	if (c->idle) {
+		a->idle_ns += ns;
+		a->idle_count += c->w;
+	} else if (c->req_id >= 0) {
+		a->req_ns += ns;
+		a->req_count += c->w;
+	}
+}
+
 static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 {
 	/* looked up again: closing a request may have widened the windows */
@@ -418,6 +453,14 @@ static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 	const struct ebt_event *ev = c->ev;
 	uint64_t ns = ev->duration_ns * c->w;
 
+	if (__builtin_expect(c->cat != c->sys->cat, 0)) {
+		alt_account(c, ns);
+	} else if (c->sys->cat_by_fd) {
+		if (ev->duration_ns < c->sys->own_min)
+			c->sys->own_min = ev->duration_ns;
+		if (ev->duration_ns > c->sys->own_max)
+			c->sys->own_max = ev->duration_ns;
+	}
 	if (c->idle) {
 		e->idle_ns += ns;
 		e->idle_count += c->w;
@@ -444,6 +487,26 @@ static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
 
 		slow_keep(c->sys, &v);
 	}
+}
+
+/* A tiny write extends the run of tiny writes of its fd in its request. */
+static void tiny_write(struct ana_ev_ctx *c)
+{
+	struct ana_fd *f = c->fd;
+
+	if (f->tiny_len && f->tiny_req == c->req_id) {
+		if (f->tiny_len == 1) {
+			c->sys->tiny_bursts += c->w;
+			c->sys->tiny_burst_ns += f->tiny_first_ns;
+		}
+		c->sys->tiny_rep += c->w;
+		c->sys->tiny_burst_ns += c->ev->duration_ns * c->w;
+		f->tiny_len++;
+		return;
+	}
+	f->tiny_req = c->req_id;
+	f->tiny_len = 1;
+	f->tiny_first_ns = c->ev->duration_ns * c->w;
 }
 
 static void count_error(struct ana_sys *s, struct ana_thread *t, int64_t ret, uint64_t w)
@@ -517,8 +580,11 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	window_add(e, wall, ev, c.w, err);
 	if (c.sys->fd_first)
 		c.fd = fd_event(e, file, ev, c.sys, c.w, c.t);
+	c.cat = ana_event_category(c.sys, c.fd);
 	ana_req_event(e, &c);
 	account(e, &c, wall);
+	if (c.fd && c.sys->cls == ANA_CL_WRITE && ev->ret > 0 && ev->ret <= ANA_TINY_IO)
+		tiny_write(&c);
 	if (ev->stack_id)
 		ana_stacks_event(e, &c);
 	if (c.fd && !c.idle && c.fd->kind == EBT_FD_SOCKET)

@@ -396,7 +396,11 @@ int ana_meta_record(struct ana_engine *e, uint32_t idx, const struct ebt_record 
 /* After the records of a chunk: sorts clock anchors that came out of order. */
 void ana_meta_chunk_end(struct ana_engine *e, uint32_t idx);
 int ana_sys_resolve(struct ana_engine *e, uint32_t idx, uint32_t slot);
+/* A trace string (len bytes, at most ANA_MAX_STR kept) as a C string; a NUL
+ * byte inside it is kept visible as U+2400 (the outputs are C strings). */
 char *ana_strndup(const char *s, size_t len);
+/* The same into dst[size] (cut to fit, never inside a U+2400); the length. */
+size_t ana_name_copy(char *dst, size_t size, const char *s, size_t len);
 /* Copies NUL-terminated src into dst[size], cut to fit (no printf). */
 void ana_strlcpy(char *dst, const char *src, size_t size);
 void ana_warn_cap(struct ana_engine *e, int which, const char *what);

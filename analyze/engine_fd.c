@@ -166,6 +166,7 @@ void ana_fd_reset(struct ana_engine *e, struct ana_fd *f)
 	f->open_ts = f->first_ts = f->last_ts = 0;
 	f->syscalls = f->ns = f->reads = f->writes = f->tiny_reads = f->tiny_writes = 0;
 	f->net_ns = f->max_ns = 0;
+	f->tiny_len = 0;
 }
 
 /* A closed fd stays in the map, empty, for the next use of its number

@@ -278,6 +278,27 @@ static void set_str(char **dst, const struct ebt_str *s)
 	*dst = p;
 }
 
+/* cmdline is argv joined by NULs (as /proc/PID/cmdline): shown with
+ * spaces, trailing NULs dropped. */
+static void set_cmdline(char **dst, const struct ebt_str *s)
+{
+	size_t len = s->len > ANA_MAX_STR ? ANA_MAX_STR : s->len;
+	char *p;
+
+	while (len && !s->p[len - 1])
+		len--;
+	if (!len)
+		return;
+	p = malloc(len + 1);
+	if (!p)
+		return;
+	for (size_t i = 0; i < len; i++)
+		p[i] = s->p[i] ? s->p[i] : ' ';
+	p[len] = 0;
+	free(*dst);
+	*dst = p;
+}
+
 static void on_task(struct ana_engine *e, uint32_t idx, const struct ebt_task *r)
 {
 	struct ana_proc *p = ana_proc_get(e, idx, r->pid);
@@ -288,13 +309,13 @@ static void on_task(struct ana_engine *e, uint32_t idx, const struct ebt_task *r
 	if (r->comm.len) {
 		if (r->pid == r->tid || r->kind == EBT_TASK_EXEC)
 			set_str(&p->comm, &r->comm);
-		snprintf(t->comm, sizeof(t->comm), "%.*s", (int)r->comm.len, r->comm.p);
+		ana_name_copy(t->comm, sizeof(t->comm), r->comm.p, r->comm.len);
 		t->filter_known = false;
 		if (r->pid == r->tid)
 			p->filter_known = false;
 	}
 	set_str(&p->exe, &r->exe);
-	set_str(&p->cmdline, &r->cmdline);
+	set_cmdline(&p->cmdline, &r->cmdline);
 	if (r->ppid && r->pid == r->tid)
 		p->ppid = r->ppid;
 	if (r->kind == EBT_TASK_FORK || r->kind == EBT_TASK_THREAD ||

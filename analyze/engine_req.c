@@ -178,7 +178,7 @@ static void attribute(struct ana_engine *e, struct ana_req *r, struct ana_ev_ctx
 
 	r->syscalls += c->w;
 	r->syscall_ns += ns;
-	r->cat_ns[c->sys->cat] += ns;
+	r->cat_ns[c->cat] += ns;
 	if (end > r->end_ts)
 		r->end_ts = end;
 	r->last_ts = end;

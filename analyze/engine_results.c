@@ -225,6 +225,78 @@ static int by_hot(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+int ana_sys_cat_part(const struct ana_sys *s, int c, struct ana_sys_alt *out)
+{
+	const struct ana_sys_alt *a;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	ana_hist_init(&out->h);
+	if (c != (int)s->cat) {
+		if (!s->alt || !s->alt[c].h.count)
+			return 0;
+		a = &s->alt[c];
+		*out = (struct ana_sys_alt){ .errors = a->errors, .idle_count = a->idle_count,
+					     .idle_ns = a->idle_ns, .req_count = a->req_count,
+					     .req_ns = a->req_ns };
+		ana_hist_init(&out->h);
+		return ana_hist_merge(&out->h, &a->h);
+	}
+	*out = (struct ana_sys_alt){ .errors = s->errors, .idle_count = s->idle_count,
+				     .idle_ns = s->idle_ns, .req_count = s->req_count,
+				     .req_ns = s->req_ns };
+	ana_hist_init(&out->h);
+	err = ana_hist_merge(&out->h, &s->h);
+	if (!s->alt)
+		return err;
+	for (int k = 0; k < SC__COUNT; k++) {
+		a = &s->alt[k];
+		if (k == (int)s->cat || !a->h.count)
+			continue;
+		ana_hist_sub(&out->h, &a->h);
+		out->errors = sub0(out->errors, a->errors);
+		out->idle_count = sub0(out->idle_count, a->idle_count);
+		out->idle_ns = sub0(out->idle_ns, a->idle_ns);
+		out->req_count = sub0(out->req_count, a->req_count);
+		out->req_ns = sub0(out->req_ns, a->req_ns);
+	}
+	out->h.min = out->h.count ? s->own_min : UINT64_MAX;
+	out->h.max = out->h.count ? s->own_max : 0;
+	return err;
+}
+
+/* Category totals: each syscall's events counted in their event category. */
+static int sum_categories(struct ana_engine *e)
+{
+	struct ana_sys_alt part;
+	int err = 0;
+
+	for (uint32_t i = 0; i < e->nsys; i++) {
+		const struct ana_sys *s = e->sys[i];
+
+		for (int c = 0; c < SC__COUNT; c++) {
+			if (c != (int)s->cat && !s->alt)
+				continue;
+			if (!err)
+				err = ana_sys_cat_part(s, c, &part);
+			if (part.h.count && !err)
+				err = ana_hist_merge(&e->cat_h[c], &part.h);
+			ana_hist_reset(&part.h);
+			e->cat_errors[c] += part.errors;
+			e->cat_req_ns[c] += part.req_ns;
+			e->cat_req_count[c] += part.req_count;
+			e->cat_idle_ns[c] += part.idle_ns;
+			e->cat_idle_count[c] += part.idle_count;
+		}
+	}
+	return err;
+}
+
 /*
  * Hotspots rank syscalls, then categories, by their share of in-request
  * syscall time; without requests, by non-idle time (hot_in_request false).
@@ -253,16 +325,11 @@ static int find_hotspots(struct ana_engine *e)
 	qsort(e->hot, n, sizeof(*e->hot), by_hot);
 	ns = n < e->opts->top ? n : e->opts->top;
 	for (int c = 0; c < SC__COUNT; c++) {
-		uint64_t v = 0, cnt = 0;
+		uint64_t v = e->hot_in_request ? e->cat_req_ns[c]
+					       : sub0(e->cat_h[c].total, e->cat_idle_ns[c]);
+		uint64_t cnt = e->hot_in_request ? e->cat_req_count[c]
+						 : sub0(e->cat_h[c].count, e->cat_idle_count[c]);
 
-		for (uint32_t i = 0; i < e->nsys; i++) {
-			const struct ana_sys *s = e->sys[i];
-
-			if (s->cat != (enum syscall_category)c)
-				continue;
-			v += e->hot_in_request ? s->req_ns : s->h.total - s->idle_ns;
-			cnt += e->hot_in_request ? s->req_count : s->h.count - s->idle_count;
-		}
 		if (!v)
 			continue;
 		e->hot[ns++] = (struct ana_hotspot){
@@ -283,14 +350,11 @@ int ana_results_compute(struct ana_engine *e)
 	e->sys_order = alloc_array(e->nsys + 1, sizeof(*e->sys_order));
 	if (!e->sys_order)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < e->nsys; i++) {
-		struct ana_sys *s = e->sys[i];
-
+	for (uint32_t i = 0; i < e->nsys; i++)
 		e->sys_order[i] = i;
-		ana_hist_merge(&e->cat_h[s->cat], &s->h);
-		e->cat_errors[s->cat] += s->errors;
-		e->cat_req_ns[s->cat] += s->req_ns;
-	}
+	err = sum_categories(e);
+	if (err)
+		return err;
 	sort_e = e;
 	qsort(e->sys_order, e->nsys, sizeof(*e->sys_order), by_sys_total);
 	qsort(e->slowest, e->nslowest, sizeof(*e->slowest), by_req_dur);

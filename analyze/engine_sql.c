@@ -39,7 +39,7 @@ void ana_sqlsink_event(struct ana_engine *e, const struct ana_ev_ctx *c)
 		.duration_ns = ev->duration_ns,
 		.pid = ev->pid, .tid = ev->tid, .cpu = ev->cpu, .nr = ev->nr,
 		.syscall = c->sys->name,
-		.category = syscalls_category_name(c->sys->cat),
+		.category = syscalls_category_name(c->cat),
 		.ret = ev->ret,
 		.err = ev->ret < 0 && ev->ret >= -4095 ? (int32_t)-ev->ret : 0,
 		.fd = c->sys->fd_first && ev->arg0 <= INT32_MAX ? (int64_t)ev->arg0 : -1,

@@ -61,7 +61,7 @@ static void rule_sync(struct ana_engine *e)
 static void rule_tiny(struct ana_engine *e)
 {
 	const struct ana_tiny *f = NULL;
-	char c[32], c2[32];
+	char c[32], c2[32], c3[32];
 
 	for (uint32_t i = 0; i < e->ntiny; i++) {
 		if (!f || e->tiny[i].tiny > f->tiny)
@@ -77,13 +77,20 @@ static void rule_tiny(struct ana_engine *e)
 	for (uint32_t i = 0; i < e->nsys; i++) {
 		const struct ana_sys *s = e->sys[i];
 
-		if (s->cls != ANA_CL_WRITE || s->tiny < 1000 || s->tiny * 2 < s->h.count)
+		uint64_t in_bursts = s->tiny_rep + s->tiny_bursts;
+
+		/* one small write per response is no pattern: bursts are */
+		if (s->cls != ANA_CL_WRITE || s->tiny_rep < 1000 || s->tiny_rep * 4 < s->tiny)
 			continue;
-		add(e, "tiny_writes", s->h.total, "Coalesce small writes",
-		    "small writes: %s of %s %s() calls wrote <= %d bytes (%.0f%%);"
-		    " coalesce them with a buffer or writev",
-		    ana_fmt_count(c, sizeof(c), s->tiny), ana_fmt_count(c2, sizeof(c2), s->h.count),
-		    s->name, ANA_TINY_IO, pct(s->tiny, s->h.count));
+		add(e, "tiny_writes", s->tiny_burst_ns, "Coalesce small writes",
+		    "small writes in bursts: %s %s() calls wrote <= %d bytes right after another"
+		    " on the same descriptor in the same request, %s bursts averaging %.1f"
+		    " writes (%.0f%% of its %s calls, %.0f%% of its time); coalesce them with a"
+		    " buffer or writev", ana_fmt_count(c, sizeof(c), in_bursts), s->name,
+		    ANA_TINY_IO, ana_fmt_count(c2, sizeof(c2), s->tiny_bursts),
+		    (double)in_bursts / (double)s->tiny_bursts, pct(in_bursts, s->h.count),
+		    ana_fmt_count(c3, sizeof(c3), s->h.count),
+		    pct(s->tiny_burst_ns, s->h.total));
 	}
 }
 

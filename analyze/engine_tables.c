@@ -111,18 +111,40 @@ void ana_map_del(struct ana_map *m, uint64_t key)
 	}
 }
 
+size_t ana_name_copy(char *dst, size_t size, const char *s, size_t len)
+{
+	static const char nul_sym[] = "\xe2\x90\x80";	/* U+2400 SYMBOL FOR NULL */
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 1 < size; i++) {
+		if (s[i]) {
+			dst[n++] = s[i];
+		} else if (n + 3 < size) {
+			memcpy(dst + n, nul_sym, 3);
+			n += 3;
+		} else {
+			break;
+		}
+	}
+	dst[n] = 0;
+	return n;
+}
+
 char *ana_strndup(const char *s, size_t len)
 {
 	char *p;
 
+	size_t out = 0;
+
 	if (len > ANA_MAX_STR)
 		len = ANA_MAX_STR;
-	p = malloc(len + 1);
-	if (!p)
-		return NULL;
-	if (len)
-		memcpy(p, s, len);
-	p[len] = 0;
+	for (size_t i = 0; i < len; i++)
+		out += s[i] ? 1 : 3;
+	if (out > ANA_MAX_STR)
+		out = ANA_MAX_STR;
+	p = malloc(out + 1);
+	if (p)
+		ana_name_copy(p, out + 1, s, len);
 	return p;
 }
 

@@ -337,7 +337,7 @@ void ana_pf_event(struct ana_engine *e, struct ana_pf *pf, const struct ana_ev_c
 	fputs(pf->written ? ",\n{\"ph\":\"X\",\"name\":" : "{\"ph\":\"X\",\"name\":", pf->f);
 	ana_esc_json(pf->f, c->sys->name, strlen(c->sys->name));
 	fprintf(pf->f, ",\"cat\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
-		syscalls_category_name(c->sys->cat), t->tpid, t->ttid);
+		syscalls_category_name(c->cat), t->tpid, t->ttid);
 	put_ts(pf->f, "ts", ts);
 	put_ts(pf->f, "dur", (int64_t)ev->duration_ns);
 	args(e, pf->f, c);

@@ -103,6 +103,24 @@ void ana_hist_add(struct ana_hist *h, uint64_t v, uint64_t w)
 		h->oom += w;
 }
 
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+void ana_hist_sub(struct ana_hist *dst, const struct ana_hist *src)
+{
+	dst->count = sub0(dst->count, src->count);
+	dst->total = dst->total == UINT64_MAX ? dst->total : sub0(dst->total, src->total);
+	dst->oom = sub0(dst->oom, src->oom);
+	for (uint32_t p = 0; p < ANA_HIST_PAGES; p++) {
+		if (!src->pages[p] || !dst->pages[p])
+			continue;
+		for (uint32_t i = 0; i < ANA_HIST_SUB; i++)
+			dst->pages[p][i] = sub0(dst->pages[p][i], src->pages[p][i]);
+	}
+}
+
 int ana_hist_merge(struct ana_hist *dst, const struct ana_hist *src)
 {
 	int err = 0;

@@ -64,6 +64,11 @@ static inline void ana_hist_add1(struct ana_hist *h, uint64_t v)
 	pg[idx % ANA_HIST_SUB]++;
 }
 
+/* dst -= src, where src holds a subset of the values added to dst: count,
+ * total, oom and buckets (each floored at 0). min and max are left as they
+ * are: the caller knows the remainder's. */
+void ana_hist_sub(struct ana_hist *dst, const struct ana_hist *src);
+
 /* dst += src, exactly. 0 or -ENOMEM (dst then misses some buckets). */
 int ana_hist_merge(struct ana_hist *dst, const struct ana_hist *src);
 

@@ -261,10 +261,12 @@ static void syscall_hists(FILE *f, const struct ana_engine *e)
 	}
 }
 
-/* Category series are sums of the syscall ones: no allocation, works live. */
+/* Category series are sums of the syscall ones, each event in its event
+ * category (a read on a socket is network): works live. */
 static void category_hists(FILE *f, const struct ana_engine *e)
 {
 	uint64_t cum[ANA_PROM_NBOUNDS], one[ANA_PROM_NBOUNDS];
+	struct ana_sys_alt part;
 
 	family(f, "ebpf_category_duration_seconds", "histogram",
 	       "Syscall latency by category (file, network, ...).");
@@ -275,14 +277,21 @@ static void category_hists(FILE *f, const struct ana_engine *e)
 		memset(cum, 0, sizeof(cum));
 		for (uint32_t i = 0; i < e->nsys; i++) {
 			const struct ana_sys *s = e->sys[i];
+			const struct ana_hist *h = &s->h;
 
-			if ((int)s->cat != c || !s->h.count)
+			if (!s->h.count || ((int)s->cat != c && !s->alt))
 				continue;
-			ana_prom_ladder(&s->h, one);
+			if (s->alt) {
+				ana_sys_cat_part(s, c, &part);
+				h = &part.h;
+			}
+			ana_prom_ladder(h, one);
 			for (uint32_t j = 0; j < ANA_PROM_NBOUNDS; j++)
 				cum[j] += one[j];
-			count += s->h.count;
-			total = total + s->h.total < total ? UINT64_MAX : total + s->h.total;
+			count += h->count;
+			total = total + h->total < total ? UINT64_MAX : total + h->total;
+			if (s->alt)
+				ana_hist_reset(&part.h);
 		}
 		if (count)
 			hist_lines(f, "ebpf_category_duration_seconds", &l, cum, count, total);

@@ -27,6 +27,27 @@ done
 [ -f diff.json ] && check json diff.json --no-schema --manifest names.manifest
 [ -f diff.html ] && check html diff.html --scripts 0
 json_is names "j['trace']['events']" 1152
+# cmdline is argv joined by NULs: shown with its arguments, spaces between
+# (only argv[0] was shown); generator: pid 1000+i has strings i+2 and i+3.
+[ -f names.json ] && python3 - names.json names.manifest <<'PY' || fail "cmdline arguments cut"
+import json, sys
+procs = {p['pid']: p.get('cmdline') for p in json.load(open(sys.argv[1]))['processes']}
+s = [bytes.fromhex(x['hex']) for x in json.load(open(sys.argv[2]))['strings']]
+n = 0
+for i in range(len(s) - 3):
+    a, b = s[i + 2], s[i + 3]
+    try:
+        want = (a + b' ' + b).replace(b'\x00', b' ').decode()
+    except UnicodeDecodeError:
+        continue
+    if len(a) + len(b) > 400 or any(c < ' ' or c == '\x7f' for c in want):
+        continue
+    got = procs.get(1000 + i)
+    if got != want:
+        sys.exit('pid %d: cmdline %r, want %r' % (1000 + i, got, want))
+    n += 1
+sys.exit(0 if n >= 5 else 'only %d cmdlines checked' % n)
+PY
 json_is names "len(j['processes'])" 24
 json_is names "j['trace']['host'] == '</script><script>alert(1)</script>'" True
 # the SQL fragment stayed data: the events table is whole

@@ -230,6 +230,62 @@ static void gen_evloop(struct g *g, const struct gen_opts *o)
 	}
 }
 
+static const char *const fnames[] = {
+	"epoll_wait", "accept4", "read", "writev", "write", "openat", "close",
+};
+
+/* One event of GEN_FDMIX, counted in category cat (in a request or idle). */
+static void fev(struct g *g, const char *name, uint64_t *now, uint64_t dur, int64_t ret,
+		uint64_t arg0, int cat, bool in_req)
+{
+	ev(g, 3000, 3000, name, *now, dur, ret, arg0);
+	g->t->cat_count[cat]++;
+	g->t->cat_ns[cat] += dur;
+	if (in_req) {
+		g->t->cat_req_ns[cat] += dur;
+		g->t->req_syscall_ns += dur;
+	}
+	*now += dur + 200;
+}
+
+static void gen_fdmix(struct g *g, const struct gen_opts *o)
+{
+	const uint32_t pid = 3000, conns = 4;
+	uint64_t now = TS0, start;
+	char peer[32];
+
+	header(g, o, fnames, 7);
+	task(g, EBT_TASK_SNAPSHOT, pid, pid, o->comm ? o->comm : "fdmix");
+	fdrec(g, EBT_FDE_SNAPSHOT, EBT_FD_PIPE, pid, 5, now, "pipe:[7]", NULL);
+	fdrec(g, EBT_FDE_SNAPSHOT, EBT_FD_EVENTFD, pid, 6, now, "anon_inode:[eventfd]", NULL);
+	for (uint32_t c = 0; c < conns; c++) {
+		fev(g, "epoll_wait", &now, 1000000, 1, 4, SC_POLL, false);
+		g->t->idle_ns += 1000000;
+		snprintf(peer, sizeof(peer), "10.0.1.%u:%u", c + 1, 41000 + c);
+		fdrec(g, EBT_FDE_OPEN, EBT_FD_SOCKET, pid, (int32_t)(10 + c), now + 5000,
+		      "socket:[2]", peer);
+		fev(g, "accept4", &now, 5000, 10 + c, 3, SC_NETWORK, false);
+		g->t->idle_ns += 5000;
+	}
+	for (uint32_t i = 0; i < o->requests && !g->err; i++) {
+		uint64_t fd = 10 + i % conns;
+
+		fev(g, "epoll_wait", &now, 100000, 1, 4, SC_POLL, false);
+		g->t->idle_ns += 100000;
+		start = now;
+		fev(g, "read", &now, rnd_dur(g, 1000, 9000), 300, fd, SC_NETWORK, true);
+		fev(g, "openat", &now, 4000, 30, UINT64_MAX - 99, SC_FILE, true);
+		fev(g, "read", &now, rnd_dur(g, 2000, 90000), 4096, 30, SC_FILE, true);
+		fev(g, "close", &now, 700, 0, 30, SC_FILE, true);
+		fev(g, "write", &now, rnd_dur(g, 500, 3000), 8, 5, SC_IPC, true);
+		fev(g, "read", &now, rnd_dur(g, 500, 3000), 8, 6, SC_IPC, true);
+		for (uint32_t k = 0; k < o->tiny_burst; k++)
+			fev(g, "write", &now, 1500, 8, fd, SC_NETWORK, true);
+		fev(g, "writev", &now, rnd_dur(g, 3000, 30000), 4500, fd, SC_NETWORK, true);
+		push_req(g->t, now - 200 - start);
+	}
+}
+
 /* Worker threads: blocking read of a request, work, write, wait again. */
 static void gen_threads(struct g *g, const struct gen_opts *o)
 {
@@ -289,6 +345,8 @@ int gen_trace(const char *path, const struct gen_opts *o, struct gen_truth *t)
 		gen_evloop(&g, o);
 	else if (o->kind == GEN_THREADS)
 		gen_threads(&g, o);
+	else if (o->kind == GEN_FDMIX)
+		gen_fdmix(&g, o);
 	else
 		gen_random(&g, o);
 	if (o->loss) {

@@ -10,7 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum gen_kind { GEN_RANDOM = 0, GEN_EVLOOP, GEN_THREADS };
+/* GEN_FDMIX: an event-loop server doing read()/writev() on its sockets, a
+ * file read, a pipe write and an eventfd read per request (categories by
+ * descriptor), and tiny_burst writes of 8 bytes per response. */
+enum gen_kind { GEN_RANDOM = 0, GEN_EVLOOP, GEN_THREADS, GEN_FDMIX };
 
 struct gen_opts {
 	enum gen_kind kind;
@@ -23,9 +26,11 @@ struct gen_opts {
 	const char *hostname;
 	const char *path;	/* file the servers open (may be hostile) */
 	bool loss;		/* add a LOSS record in the middle */
+	uint32_t tiny_burst;	/* GEN_FDMIX: tiny write() calls per response */
 };
 
 #define GEN_MAX_NAMES 16
+#define GEN_NCAT 10		/* SC__COUNT */
 
 struct gen_truth {
 	uint64_t events;
@@ -39,6 +44,9 @@ struct gen_truth {
 	uint64_t req_syscall_ns;	/* syscall time inside requests */
 	uint64_t idle_ns;
 	uint64_t start_wall_ns;
+	/* GEN_FDMIX: events and time per category (enum syscall_category),
+	 * in-request time per category */
+	uint64_t cat_count[GEN_NCAT], cat_ns[GEN_NCAT], cat_req_ns[GEN_NCAT];
 };
 
 /* Writes path (replacing it). 0 or -errno. */
