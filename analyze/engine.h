@@ -53,9 +53,19 @@ struct ana_slow {		/* one slow event kept for outliers */
 	int64_t req;
 };
 
+/* The events of a descriptor-generic syscall (read, write, close, ...) whose
+ * descriptor put them in another category than the syscall's own. */
+struct ana_sys_alt {
+	struct ana_hist h;
+	uint64_t errors, idle_count, idle_ns, req_count, req_ns;
+};
+
 struct ana_sys {
 	char *name;
-	enum syscall_category cat;
+	enum syscall_category cat;	/* the syscall's own category */
+	bool cat_by_fd;			/* events take their descriptor's category */
+	struct ana_sys_alt *alt;	/* [SC__COUNT], lazily; cat_by_fd only */
+	uint64_t own_min, own_max;	/* of events in cat; cat_by_fd only */
 	enum ana_sys_class cls;
 	bool fd_first, excluded, sock_only;
 	uint32_t new_fd_kind;	/* the return value is a new fd of this kind */
@@ -66,6 +76,9 @@ struct ana_sys {
 	uint64_t idle_count, idle_ns;
 	uint64_t req_count, req_ns;
 	uint64_t tiny;		/* reads/writes returning <= ANA_TINY_IO bytes */
+	/* tiny writes right after another tiny write on the same fd in the same
+	 * request (outside requests: with no read of that fd in between) */
+	uint64_t tiny_rep, tiny_bursts, tiny_burst_ns;	/* time of every write in a burst */
 	uint32_t nslow;
 	struct ana_slow slow[ANA_TOPK_SYS];	/* min-heap by dur */
 };
@@ -115,6 +128,9 @@ struct ana_fd {
 	uint64_t open_ts, first_ts, last_ts;
 	uint64_t syscalls, ns, reads, writes, tiny_reads, tiny_writes;
 	uint64_t net_ns, max_ns;
+	int64_t tiny_req;	/* request of the current run of tiny writes */
+	uint32_t tiny_len;	/* length of that run, 0: none open */
+	uint64_t tiny_first_ns;	/* duration of its first write */
 	struct ana_req *req;	/* connection mode: its open request */
 	/* facts from an FD record newer than the events seen so far: they
 	 * describe the next incarnation of this fd number */
@@ -314,6 +330,7 @@ struct ana_engine {
 	uint32_t *sys_order;		/* sids sorted by total time */
 	struct ana_hist cat_h[SC__COUNT];
 	uint64_t cat_errors[SC__COUNT], cat_req_ns[SC__COUNT];
+	uint64_t cat_req_count[SC__COUNT], cat_idle_count[SC__COUNT];
 	struct ana_outlier *outliers;
 	uint32_t noutliers;
 	struct ana_hotspot *hot;
@@ -412,6 +429,7 @@ struct ana_ev_ctx {
 	struct ana_sys *sys;
 	struct ana_thread *t;
 	struct ana_fd *fd;	/* NULL for non-fd syscalls */
+	enum syscall_category cat;	/* of this event: see ana_event_category() */
 	uint64_t w;		/* sample weight */
 	int64_t req_id;		/* out: the request it was attributed to, -1 */
 	bool idle;		/* out */
@@ -422,6 +440,36 @@ void ana_req_sweep(struct ana_engine *e, uint32_t file, uint64_t now_ts);
 void ana_req_thread_exit(struct ana_engine *e, struct ana_thread *t);
 void ana_req_finish(struct ana_engine *e);
 bool ana_loss_overlaps(const struct ana_engine *e, uint32_t file, uint64_t a, uint64_t b);
+
+/*
+ * Category of one event: a descriptor-generic syscall (read, write, readv,
+ * writev, close, sendfile) on a socket is network time, on a pipe or eventfd
+ * IPC, on a timerfd time, on a signalfd signals; anything else keeps the
+ * syscall's own category.
+ */
+static inline enum syscall_category ana_event_category(const struct ana_sys *s,
+						       const struct ana_fd *f)
+{
+	if (!s->cat_by_fd || !f)
+		return s->cat;
+	switch (f->kind) {
+	case EBT_FD_SOCKET:
+		return SC_NETWORK;
+	case EBT_FD_PIPE:
+	case EBT_FD_EVENTFD:
+		return SC_IPC;
+	case EBT_FD_TIMERFD:
+		return SC_TIME;
+	case EBT_FD_SIGNALFD:
+		return SC_SIGNAL;
+	default:
+		return s->cat;
+	}
+}
+
+/* The part of s->h (and counters) in category c, for category tables:
+ * the whole syscall when it never changed category. 0 or -ENOMEM. */
+int ana_sys_cat_part(const struct ana_sys *s, int c, struct ana_sys_alt *out);
 
 /* Results (engine_results.c). */
 int ana_results_compute(struct ana_engine *e);
