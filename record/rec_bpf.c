@@ -87,6 +87,25 @@ static int64_t nr_of(const char *name)
 	return nr < 0 ? -1 : nr;
 }
 
+/* The syscalls whose first argument the kernel side keeps: those taking an
+ * fd (the analyzer's view of descriptors) and pipe/pipe2 (the exit side
+ * reads the new fds through it). */
+static void fd_arg_mask(volatile __u64 *mask)
+{
+	const char *const *table;
+	unsigned int count, nr;
+	const char *abi;
+
+	table = syscalls_native(&count, &abi);
+	for (nr = 0; nr < count && nr < SYSCALL_MAX_NR; nr++) {
+		const char *name = table[nr];
+
+		if (name && (syscalls_first_arg_is_fd(name) || !strcmp(name, "pipe") ||
+			     !strcmp(name, "pipe2")))
+			mask[nr / 64] |= 1ull << (nr % 64);
+	}
+}
+
 static void configure(struct syslat *skel, const struct rec_opts *o)
 {
 	size_t i;
@@ -96,6 +115,7 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 	skel->rodata->cfg_filter_syscalls = o->filter_syscalls;
 	for (i = 0; i < SYSCALL_ALLOW_WORDS; i++)
 		skel->rodata->cfg_allow[i] = o->allow[i];
+	fd_arg_mask(skel->rodata->cfg_fd_arg);
 	skel->rodata->cfg_min_duration_ns = o->min_duration_ns;
 	skel->rodata->cfg_sample_every = o->sample_every;
 	skel->rodata->cfg_stacks = o->stacks;
