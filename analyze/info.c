@@ -12,9 +12,24 @@
 #include "common/log.h"
 
 struct info_acc {
-	uint64_t events_chunks, meta_chunks, tasks, procs, fds, records;
+	uint64_t events_chunks, meta_chunks, tasks, fds, records;
 	uint64_t ts_min, ts_max;
+	struct ana_map pids;	/* every pid seen: task records and events */
+	uint32_t last_pid;	/* a cache: events come in runs of one pid */
+	bool pids_full;		/* more than ANA_MAX_PROCS pids: a lower bound */
 };
+
+/* Remembers pid; the set is bounded like the engine's process table. */
+static void pid_seen(struct info_acc *a, uint32_t pid)
+{
+	if (pid == a->last_pid && a->pids.n)
+		return;
+	a->last_pid = pid;
+	if (a->pids_full || ana_map_get(&a->pids, pid))
+		return;
+	if (a->pids.n >= ANA_MAX_PROCS || ana_map_put(&a->pids, pid, a))
+		a->pids_full = true;
+}
 
 static void line(FILE *f, const char *key, const char *val)
 {
@@ -31,6 +46,8 @@ static void accumulate(struct info_acc *a, const struct ebt_chunk *c)
 			a->ts_min = c->ts_min;
 		if (c->ts_max > a->ts_max)
 			a->ts_max = c->ts_max;
+		for (size_t i = 0; i < c->n_events; i++)
+			pid_seen(a, c->events[i].pid);
 	} else {
 		a->meta_chunks++;
 	}
@@ -40,9 +57,11 @@ static void accumulate(struct info_acc *a, const struct ebt_chunk *c)
 		a->records++;
 		if (r->kind == EBT_REC_TASK) {
 			a->tasks++;
-			if (r->task.pid == r->task.tid && (r->task.kind == EBT_TASK_SNAPSHOT ||
-							   r->task.kind == EBT_TASK_FORK))
-				a->procs++;
+			/* a launched command has only an EXEC record, a
+			 * process met through its threads only THREAD ones */
+			if (r->task.kind == EBT_TASK_SNAPSHOT || r->task.kind == EBT_TASK_FORK ||
+			    r->task.kind == EBT_TASK_EXEC || r->task.kind == EBT_TASK_THREAD)
+				pid_seen(a, r->task.pid);
 		} else if (r->kind == EBT_REC_FD) {
 			a->fds++;
 		}
@@ -72,8 +91,9 @@ static void print_one(FILE *f, const struct ana_engine *e, uint32_t idx,
 	fprintf(f, "%-16s %llu (%llu events, %llu metadata)\n", "chunks",
 		(unsigned long long)in->chunks, (unsigned long long)a->events_chunks,
 		(unsigned long long)a->meta_chunks);
-	fprintf(f, "%-16s %llu processes, %llu task records\n", "processes",
-		(unsigned long long)a->procs, (unsigned long long)a->tasks);
+	fprintf(f, "%-16s %s%llu processes, %llu task records\n", "processes",
+		a->pids_full ? "at least " : "", (unsigned long long)a->pids.n,
+		(unsigned long long)a->tasks);
 	fprintf(f, "%-16s %llu fd records, %llu records in all\n", "metadata",
 		(unsigned long long)a->fds, (unsigned long long)a->records);
 	fprintf(f, "%-16s %s\n", "damage",
@@ -95,6 +115,9 @@ static int info_file(const struct ana_opts *o, struct ana_engine *e, uint32_t i,
 	uint32_t idx;
 	int rc;
 
+	rc = ana_map_init(&a.pids, 1024);
+	if (rc)
+		return rc;
 	rc = ana_engine_add_file(e, o->inputs[i], &idx);
 	if (!rc)
 		rc = ebt_reader_open(o->inputs[i], NULL, &r);
@@ -102,6 +125,7 @@ static int info_file(const struct ana_opts *o, struct ana_engine *e, uint32_t i,
 		log_error("cannot read %s: %s", o->inputs[i],
 			  r ? ebt_reader_errmsg(r) : strerror(-rc));
 		ebt_reader_close(r);
+		ana_map_free(&a.pids);
 		return rc;
 	}
 	while ((rc = ebt_reader_next(r, &c)) > 0) {
@@ -118,6 +142,7 @@ static int info_file(const struct ana_opts *o, struct ana_engine *e, uint32_t i,
 		log_warn("%s: %s", o->inputs[i], ebt_reader_errmsg(r));
 	print_one(f, e, idx, &a, ebt_reader_info(r));
 	ebt_reader_close(r);
+	ana_map_free(&a.pids);
 	return 0;
 }
 
