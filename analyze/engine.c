@@ -259,12 +259,12 @@ static inline uint32_t window_idx(struct ana_engine *e, uint64_t wall)
 }
 
 static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_event *ev,
-		       uint64_t w, bool err)
+		       uint64_t w, bool err, uint32_t idx)
 {
 	struct ana_window *x = &e->win[window_idx(e, wall)];
 
 	if (w == 1)
-		ana_hist_add1(&x->h, ev->duration_ns);
+		ana_hist_add1i(&x->h, ev->duration_ns, idx);
 	else
 		ana_hist_add(&x->h, ev->duration_ns, w);
 	if (err)
@@ -434,7 +434,10 @@ static void __attribute__((noinline)) alt_account(struct ana_ev_ctx *c, uint64_t
 			ana_hist_init(&s->alt[i].h);
 	}
 	a = &s->alt[c->cat];
-	ana_hist_add(&a->h, ev->duration_ns, c->w);
+	if (c->w == 1)
+		ana_hist_add1(&a->h, ev->duration_ns);
+	else
+		ana_hist_add(&a->h, ev->duration_ns, c->w);
 	if (ev->ret < 0 && ev->ret >= -4095)
 		a->errors += c->w;
 	if (c->idle) {
@@ -539,6 +542,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	uint32_t slot = ev->nr < 1024 ? ev->nr : 1023;
 	struct ana_ev_ctx c = { .ev = ev, .file = file, .req_id = -1 };
 	bool err = ev->ret < 0 && ev->ret >= -4095;
+	uint32_t hidx;
 	uint64_t wall;
 	int sid;
 
@@ -565,9 +569,10 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	F->kept++;
 	e->kept++;
 	c.w = F->sample_every;
+	hidx = ana_hist_index(ev->duration_ns);	/* once for every histogram */
 	if (c.w == 1) {
-		ana_hist_add1(&c.sys->h, ev->duration_ns);
-		ana_hist_add1(&c.t->h, ev->duration_ns);
+		ana_hist_add1i(&c.sys->h, ev->duration_ns, hidx);
+		ana_hist_add1i(&c.t->h, ev->duration_ns, hidx);
 	} else {
 		ana_hist_add(&c.sys->h, ev->duration_ns, c.w);
 		ana_hist_add(&c.t->h, ev->duration_ns, c.w);
@@ -577,7 +582,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	else if (c.sys->cls == ANA_CL_READ || c.sys->cls == ANA_CL_WRITE)
 		c.sys->tiny += (ev->ret > 0 && ev->ret <= ANA_TINY_IO) ? c.w : 0;
 	wall = ev->enter_ns + (uint64_t)F->wall_off;
-	window_add(e, wall, ev, c.w, err);
+	window_add(e, wall, ev, c.w, err, hidx);
 	if (c.sys->fd_first)
 		c.fd = fd_event(e, file, ev, c.sys, c.w, c.t);
 	c.cat = ana_event_category(c.sys, c.fd);

@@ -108,7 +108,7 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 
 	r->complete = complete;
 	r->lossy = ana_loss_overlaps(e, r->file, r->start_ts, r->end_ts);
-	ana_hist_add(&e->req_h, dur, 1);
+	ana_hist_add1(&e->req_h, dur);
 	e->req_count++;
 	e->req_incomplete += !complete;
 	e->req_lossy += r->lossy;
@@ -122,7 +122,9 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 	if (e->sql)
 		ana_sqlsink_request(e, r);
 	/* unlink */
-	t = ana_map_get(&e->threads, (uint64_t)r->file << 32 | r->tid);
+	t = e->tcache[r->tid & 255];	/* usually the thread of the last event */
+	if (!t || t->req != r)
+		t = ana_map_get(&e->threads, (uint64_t)r->file << 32 | r->tid);
 	if (t && t->req == r)
 		t->req = NULL;
 	if (r->fd >= 0) {

@@ -45,10 +45,10 @@ void ana_hist_add(struct ana_hist *h, uint64_t v, uint64_t w);
 
 static inline uint32_t ana_hist_index(uint64_t v);
 
-/* Adds one value: the per-event fast path of ana_hist_add(h, v, 1). */
-static inline void ana_hist_add1(struct ana_hist *h, uint64_t v)
+/* Adds one value whose bucket index (ana_hist_index(v)) the caller computed
+ * once for several histograms. */
+static inline void ana_hist_add1i(struct ana_hist *h, uint64_t v, uint32_t idx)
 {
-	uint32_t idx = ana_hist_index(v);
 	uint64_t *pg = h->pages[idx / ANA_HIST_SUB];
 
 	if (__builtin_expect(!pg || h->total + v < h->total, 0)) {
@@ -62,6 +62,12 @@ static inline void ana_hist_add1(struct ana_hist *h, uint64_t v)
 	if (v > h->max)
 		h->max = v;
 	pg[idx % ANA_HIST_SUB]++;
+}
+
+/* Adds one value: the per-event fast path of ana_hist_add(h, v, 1). */
+static inline void ana_hist_add1(struct ana_hist *h, uint64_t v)
+{
+	ana_hist_add1i(h, v, ana_hist_index(v));
 }
 
 /* dst -= src, where src holds a subset of the values added to dst: count,
