@@ -2,8 +2,9 @@
 /*
  * Mode "names": a valid trace whose every string (hostname, FILE_INFO keys
  * and values, syscall names, comm, exe, cmdline, paths, peers, stack symbols,
- * objects, build ids and mappings) is hostile to some output format. Every planted string is listed in the manifest; each
- * one is a process comm, so any output listing processes must show all.
+ * objects, build ids and mappings) is hostile to some output format. Every
+ * planted string is listed in the manifest; each one is a process comm, so
+ * any output listing processes must show all.
  */
 #include "tests/hostile/hostile.h"
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* ebt-hostile MODE OUT.ebt [MANIFEST.json or N]: writes one hostile trace. */
+/* ebt-hostile MODE OUT.ebt [MANIFEST.json or N]: writes one hostile trace
+ * (full sizes with EBT_HOSTILE_FULL=1, see hostile_size()). */
 #include "tests/hostile/hostile.h"
 
 #include <errno.h>
@@ -58,7 +59,9 @@ int main(int argc, char **argv)
 	int err = -ENOENT;
 
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "Usage: ebt-hostile MODE OUT.ebt [MANIFEST.json | N]\nModes:\n");
+		fprintf(stderr, "Usage: ebt-hostile MODE OUT.ebt [MANIFEST.json | N]\n"
+			"Sizes below are EBT_HOSTILE_FULL=1's; by default the bombs are\n"
+			"smaller but still cross every cap they aim at.\nModes:\n");
 		for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 			fprintf(stderr, "  %-10s %s\n", modes[i].name, modes[i].summary);
 		return 2;

@@ -18,7 +18,8 @@ json_is merge "len(j['trace']['files'])" 5
 run_bounded merge-pf2 "$ANA" names.ebt time.ebt --export perfetto -o pf2.json &&
 	check json pf2.json --no-schema
 o="j['otherData']"
-[ "$(json pf2.json "$o['slices']")" = 1152 ] || fail "perfetto: names slices dropped: $(json pf2.json "$o")"
+[ "$(json pf2.json "$o['slices']")" = 1152 ] ||
+	fail "perfetto: names slices dropped: $(json pf2.json "$o")"
 [ "$(json pf2.json "$o['slices_bad_time']")" = "$(pick 40000 10000)" ] ||
 	fail "perfetto: bad-time count: $(json pf2.json "$o")"
 [ "$(json pf2.json "$o['note']")" != complete ] || fail "perfetto: note says complete"
