@@ -71,10 +71,12 @@ RECORD_LIB_OBJS := $(filter-out $(O)/obj/record/main.o,$(RECORD_OBJS))
 LIBCOMMON := $(O)/lib/libcommon.a
 LIBEBT := $(O)/lib/libebt.a
 
-FORMAT_LIBS := $(call pc,libzstd) -lpthread
-ANALYZE_LIBS := $(call pc,sqlite3) -lcsv $(call pc,yaml-0.1) -lm
-RECORD_LIBS := $(call pc,libbpf) $(call pc,libelf) $(call pc,yaml-0.1) -lz
-TEST_LIBS := $(call pc,criterion)
+# Recursive (=): pkg-config runs when a recipe needs the flags, after the
+# $(DEPS_STAMP)-* prerequisites installed any missing package.
+FORMAT_LIBS = $(call pc,libzstd) -lpthread
+ANALYZE_LIBS = $(call pc,sqlite3) -lcsv $(call pc,yaml-0.1) -lm
+RECORD_LIBS = $(call pc,libbpf) $(call pc,libelf) $(call pc,yaml-0.1) -lz
+TEST_LIBS = $(call pc,criterion)
 
 # Module fragments may extend the variables above and add targets.
 -include $(wildcard */module.mk */*/module.mk */*/*/module.mk)
@@ -146,9 +148,9 @@ UNIT_DEPS_format := $(LIBEBT) $(LIBCOMMON)
 UNIT_DEPS_analyze := $(ANALYZE_LIB_OBJS) $(LIBEBT) $(LIBCOMMON)
 UNIT_DEPS_record := $(RECORD_LIB_OBJS) $(LIBEBT) $(LIBCOMMON)
 UNIT_LIBS_common :=
-UNIT_LIBS_format := $(FORMAT_LIBS)
-UNIT_LIBS_analyze := $(ANALYZE_LIBS) $(FORMAT_LIBS) $(call pc,jansson)
-UNIT_LIBS_record := $(RECORD_LIBS) $(FORMAT_LIBS)
+UNIT_LIBS_format = $(FORMAT_LIBS)
+UNIT_LIBS_analyze = $(ANALYZE_LIBS) $(FORMAT_LIBS) $(call pc,jansson)
+UNIT_LIBS_record = $(RECORD_LIBS) $(FORMAT_LIBS)
 
 .SECONDEXPANSION:
 $(O)/tests/unit-%: $$(call unit_objs,$$*) $$(UNIT_DEPS_$$*) | $(DEPS_STAMP)-test

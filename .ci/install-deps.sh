@@ -5,10 +5,10 @@
 # Usage: install-deps.sh [build|bpf|test|bench|browser|all]
 set -eu
 what=${1:-all}
-base="make gcc pkg-config libzstd-dev libsqlite3-dev libcsv-dev libyaml-dev libjansson-dev libxxhash-dev"
+base="make gcc pkg-config libzstd-dev libsqlite3-dev libcsv-dev libyaml-dev libxxhash-dev"
 bpf="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev"
-test="libcriterion-dev sqlite3 python3 procps"
-extra="libmicrohttpd-dev libdw-dev"
+test="libcriterion-dev libjansson-dev sqlite3 python3 procps util-linux"
+extra="libmicrohttpd-dev"
 # make bench: the perf stat floor and a real server under load
 bench="linux-perf nginx-light wrk"
 # the HTML report test (tests/e2e/viz) only: a headless browser

@@ -40,7 +40,8 @@ wait "$srv"
 srv=""
 stop_analyzer
 "$A" t.ebt --report json -o want.json || die "offline report failed"
-python3 "$PP" check last.prom --json want.json --events "$(json want.json "j['trace']['events']")" ||
+want_events=$(json want.json "j['trace']['events']")
+python3 "$PP" check last.prom --json want.json --events "$want_events" ||
 	die "the final scrape differs from the report"
 reqs=$(json want.json "j['requests']['count']")
 [ "$reqs" -gt 100 ] || die "only $reqs requests rebuilt"

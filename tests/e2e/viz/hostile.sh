@@ -20,8 +20,9 @@ for m in time unknown threads; do
 	$PCHECK $m.json >/dev/null || die "perfetto JSON of the $m trace invalid"
 done
 "$ANA" names.ebt --export folded -o f.txt 2>/dev/null || die "folded export failed"
-awk '!/^[^;]+;[^;]+;(request|idle|other);[a-z]+;[^;]+(;[^;]+)* [0-9]+$/ { bad=1 } END { exit bad }' \
-	f.txt || die "folded: a name broke a line's frames"
+line='^[^;]+;[^;]+;(request|idle|other);[a-z]+;[^;]+(;[^;]+)* [0-9]+$'
+awk -v re="$line" '$0 !~ re { bad=1 } END { exit bad }' f.txt ||
+	die "folded: a name broke a line's frames"
 "$ANA" diff names.ebt names.ebt --report html -o d.html 2>/dev/null || die "diff html failed"
 [ "$(grep -c '<script' d.html)" = 0 ] || die "diff page holds a script element"
 "$ANA" names.ebt --report html -o names.html 2>/dev/null || die "html report failed"
