@@ -5,7 +5,7 @@
 # $(O)/tests/ebt-payloads for the e2e byte checks.
 REDACT_OBJS := $(call obj,$(wildcard analyze/redact*.c))
 UNIT_DEPS_redact := $(REDACT_OBJS) $(LIBEBT) $(LIBCOMMON)
-UNIT_LIBS_redact := $(FORMAT_LIBS)
+UNIT_LIBS_redact = $(FORMAT_LIBS)
 
 $(O)/tests/redact-driver: $(call obj,tests/unit/redact/driver/main.c) $(REDACT_OBJS) \
 		$(LIBEBT) $(LIBCOMMON)
