@@ -120,6 +120,8 @@ $(O)/gen/%.skel.h: $(O)/gen/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(O)/gen/%.skel.h,$(BPF_SRCS))
+# Keep the BPF objects: they are the skeletons' inputs, not throwaway files.
+.SECONDARY: $(patsubst bpf/%.bpf.c,$(O)/gen/%.bpf.o,$(BPF_SRCS))
 # A first build has no .d files: every record object waits for the skeletons.
 $(RECORD_OBJS): $(BPF_SKELS)
 $(RECORD_OBJS): | $(DEPS_STAMP)-bpf
