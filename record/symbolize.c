@@ -179,7 +179,8 @@ static int adopt_names(struct rec_obj *o, struct sym_acc *a)
 		a->syms[i].name = o->strs + off;
 		off += len;
 	}
-	qsort(a->syms, a->n, sizeof(*a->syms), cmp_sym);
+	if (a->n)	/* an object without symbols has no array at all */
+		qsort(a->syms, a->n, sizeof(*a->syms), cmp_sym);
 	o->syms = a->syms;
 	o->n_syms = a->n;
 	a->syms = NULL;
