@@ -6,12 +6,21 @@
 . "$TOP/tests/e2e/samples/serving.lib"
 require_bpf
 ANA="$BIN/ebpf-analyze"
-record_load base 1500 4 normal:90,config:10 --mode epoll
-record_load fault 1500 4 normal:90,config:10 --mode epoll --fault-small-reads
-"$ANA" diff base/trace.ebt fault/trace.ebt --report json -o d.json || die "diff failed"
-"$ANA" diff base/trace.ebt fault/trace.ebt >d.txt || die "diff failed"
-flagged=$(json d.json "sorted(r['name'] for r in j['rows'] if r['kind'] == 'syscall' and
-	r['verdict'] != 'same')")
+# Two recordings seconds apart on a shared machine can differ by more than
+# the noise rule allows when another job starts in between (seen about once
+# in ten runs, on write or epoll_ctl latency): record the pair again, at most
+# three times. A diff that flags more than the fault every time still fails.
+for attempt in 1 2 3; do
+	rm -rf base fault
+	record_load base 1500 4 normal:90,config:10 --mode epoll
+	record_load fault 1500 4 normal:90,config:10 --mode epoll --fault-small-reads
+	"$ANA" diff base/trace.ebt fault/trace.ebt --report json -o d.json || die "diff failed"
+	"$ANA" diff base/trace.ebt fault/trace.ebt >d.txt || die "diff failed"
+	flagged=$(json d.json "sorted(r['name'] for r in j['rows'] if r['kind'] == 'syscall' and
+		r['verdict'] != 'same')")
+	[ "$flagged" = "['read']" ] && break
+	echo "attempt $attempt: flagged $flagged" >&2
+done
 [ "$flagged" = "['read']" ] || { cat d.txt >&2; die "flagged syscalls: $flagged: $(json d.json \
 	"[(r['name'], r['flags']) for r in j['rows'] if r['verdict'] != 'same']")"; }
 [ "$(json d.json "[r['flags']['count'] for r in j['rows'] if r['name'] == 'read'][0]")" = 1 ] ||
