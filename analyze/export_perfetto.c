@@ -49,19 +49,16 @@ struct pf_track {
 	bool used;
 };
 
-struct pf_tracks {
-	struct pf_track *s;
-	size_t cap, n;
-};
-
 /* Track ids seen: a tid's owning pid, or a pid already named. */
 struct pf_id {
 	uint32_t id, val;
 	bool used;
 };
 
-struct pf_ids {
-	struct pf_id *s;
+/* An open-addressing hash table of pf_track or pf_id entries (s converts to
+ * either): cap is a power of two, n entries are used. */
+struct pf_table {
+	void *s;
 	size_t cap, n;
 };
 
@@ -77,8 +74,8 @@ struct ana_pf {
 	size_t creqs;
 	int64_t req_base;	/* id of reqs[0], -1 unset */
 	uint64_t req_dropped;
-	struct pf_tracks tracks;
-	struct pf_ids owners;
+	struct pf_table tracks;	/* of struct pf_track */
+	struct pf_table owners;	/* of struct pf_id */
 	uint32_t next_synth;
 	uint64_t out_of_order;	/* before the base day, absurd, or overlapping */
 	uint64_t bad_clock[ANA_MAX_FILES];	/* implausible for their file */
@@ -142,20 +139,42 @@ static struct pf_id *id_slot(struct pf_id *s, size_t cap, uint32_t id)
 	return &s[i];
 }
 
-/* Both tables grow at half load. 0 or -ENOMEM. */
-static int tracks_reserve(struct pf_tracks *t)
+/* Where entry e of an old table goes in the table s of cap slots; NULL when
+ * e is an unused slot. */
+typedef void *pf_home_fn(void *s, size_t cap, const void *e);
+
+static void *track_home(void *s, size_t cap, const void *e)
+{
+	const struct pf_track *t = e;
+
+	return t->used ? track_slot(s, cap, t->file, t->pid, t->tid) : NULL;
+}
+
+static void *id_home(void *s, size_t cap, const void *e)
+{
+	const struct pf_id *o = e;
+
+	return o->used ? id_slot(s, cap, o->id) : NULL;
+}
+
+/* Makes room for one more entry of size bytes: t doubles at half load, each
+ * entry moved to the slot home() gives it. 0 or -ENOMEM (t unchanged). */
+static int table_reserve(struct pf_table *t, size_t size, pf_home_fn *home)
 {
 	size_t cap = t->cap ? t->cap * 2 : 1024;
-	struct pf_track *s;
+	char *s;
 
 	if (t->n + 1 <= t->cap / 2)
 		return 0;
-	s = alloc_array(cap, sizeof(*s));
+	s = alloc_array(cap, size);
 	if (!s)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->cap; i++) {
-		if (t->s[i].used)
-			*track_slot(s, cap, t->s[i].file, t->s[i].pid, t->s[i].tid) = t->s[i];
+		const char *e = (const char *)t->s + i * size;
+		void *to = home(s, cap, e);
+
+		if (to)
+			memcpy(to, e, size);
 	}
 	free(t->s);
 	t->s = s;
@@ -163,24 +182,14 @@ static int tracks_reserve(struct pf_tracks *t)
 	return 0;
 }
 
-static int ids_reserve(struct pf_ids *t)
+static int tracks_reserve(struct pf_table *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024;
-	struct pf_id *s;
+	return table_reserve(t, sizeof(struct pf_track), track_home);
+}
 
-	if (t->n + 1 <= t->cap / 2)
-		return 0;
-	s = alloc_array(cap, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->cap; i++) {
-		if (t->s[i].used)
-			*id_slot(s, cap, t->s[i].id) = t->s[i];
-	}
-	free(t->s);
-	t->s = s;
-	t->cap = cap;
-	return 0;
+static int ids_reserve(struct pf_table *t)
+{
+	return table_reserve(t, sizeof(struct pf_id), id_home);
 }
 
 /* The track of (file, pid, tid), made on first use; NULL without memory. */
@@ -360,11 +369,11 @@ static void meta(FILE *f, const char *what, uint32_t pid, uint32_t tid, const ch
  * process names from its processes ("pid N" / "tid N" when unknown). */
 static void names(struct ana_pf *pf, const struct ana_engine *e)
 {
-	struct pf_ids named = { 0 };
+	struct pf_table named = { 0 };
 	char buf[ANA_MAX_STR + 32];
 
 	for (size_t i = 0; i < pf->tracks.cap; i++) {
-		const struct pf_track *k = &pf->tracks.s[i];
+		const struct pf_track *k = (const struct pf_track *)pf->tracks.s + i;
 		uint64_t key = (uint64_t)k->file << 32;
 		const struct ana_thread *t;
 		const struct ana_proc *p;
