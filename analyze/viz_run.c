@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analyze/analyze.h"
+#include "analyze/output.h"
 #include "common/log.h"
 
 #define CAPTURE_MAX 20		/* slowest requests drawn with their syscalls */
@@ -77,20 +78,6 @@ static int capture_pass(const struct ana_opts *o, struct ana_viz *v,
 	return err;
 }
 
-static void warn_damage(const struct ana_engine *e)
-{
-	for (uint32_t i = 0; i < e->nfiles; i++) {
-		const struct ana_file *f = &e->files[i];
-
-		if (f->damaged_chunks || f->truncated)
-			log_warn("%s is damaged (%llu chunks, %llu events skipped%s);"
-				 " the output covers the intact part", f->path,
-				 (unsigned long long)f->damaged_chunks,
-				 (unsigned long long)f->damaged_events,
-				 f->truncated ? ", torn tail" : "");
-	}
-}
-
 static int write_out(const struct ana_opts *o, struct ana_viz *v, const struct ana_engine *e,
 		     FILE *f)
 {
@@ -116,21 +103,15 @@ int ana_viz_run(const struct ana_opts *o)
 	int err;
 
 	err = ana_viz_new(o->export_fmt == ANA_EXPORT_PERFETTO ? 0 : ANA_VIZ_FLAME, &v);
-	if (!err && o->output) {
-		f = fopen(o->output, "w");
-		if (!f) {
-			err = -errno;
-			f = stdout;
-			log_error("cannot create %s: %s", o->output, strerror(-err));
-		}
-	}
+	if (!err)
+		err = ana_output_open(o->output, &f);
 	if (!err && o->export_fmt == ANA_EXPORT_PERFETTO)
 		err = ana_pf_begin(v, f, o->max_events);
 	vo.viz = v;
 	if (!err)
 		err = ana_analyze_files(&vo, &e);
 	if (!err) {
-		warn_damage(e);
+		ana_output_warn_damage(e, "output");
 		if (o->csv_dir)
 			err = ana_report_csv_dir(e, o->csv_dir);
 		if (err)
