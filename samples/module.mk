@@ -2,8 +2,9 @@
 # The sample workload (samples/serving), its load generator (samples/loadgen),
 # `make demo` and `make samples` (see samples/README.md).
 
-SERVING_OBJS := $(call obj,$(wildcard samples/serving/*.c))
-LOADGEN_OBJS := $(call obj,$(wildcard samples/loadgen/*.c))
+# samples/cli.c: the command-line pieces both programs share.
+SERVING_OBJS := $(call obj,$(wildcard samples/serving/*.c) samples/cli.c)
+LOADGEN_OBJS := $(call obj,$(wildcard samples/loadgen/*.c) samples/cli.c)
 SAMPLE_BINS := $(O)/samples/serving $(O)/samples/loadgen
 # Frame pointers, so that `ebpf-record --stacks` names every caller of a fault.
 $(SERVING_OBJS): ALL_CFLAGS += -fno-omit-frame-pointer

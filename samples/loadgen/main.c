@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/parse.h"
+#include "samples/cli.h"
 
 volatile sig_atomic_t lg_stop;
 
@@ -86,42 +87,37 @@ int lg_mix_parse(const char *spec, struct lg_opts *o)
 	return o->n_classes ? 0 : -EINVAL;
 }
 
-static int bad(const char *what, const char *arg)
+static int parse_one(int c, const char *arg, void *ctx)
 {
-	log_error("invalid %s: '%s'", what, arg);
-	return -EINVAL;
-}
+	struct lg_opts *o = ctx;
 
-static int parse_one(int c, const char *arg, struct lg_opts *o)
-{
 	switch (c) {
 	case 'p':
-		return parse_u32(arg, 1, 65535, &o->port) ? bad("port", arg) : 0;
+		return parse_u32(arg, 1, 65535, &o->port) ? sample_bad("port", arg) : 0;
 	case 'H':
 		o->host = arg;
 		return 0;
 	case 'c':
 		return parse_u32(arg, 1, LG_MAX_CONNS, &o->connections) ?
-			bad("connection count", arg) : 0;
+			sample_bad("connection count", arg) : 0;
 	case 'd':
 		return parse_seconds_ns(arg, &o->duration_ns) || !o->duration_ns ?
-			bad("duration", arg) : 0;
+			sample_bad("duration", arg) : 0;
 	case 'n':
-		return parse_u64(arg, 1, UINT64_MAX, &o->requests) ? bad("request count", arg) : 0;
+		return parse_u64(arg, 1, UINT64_MAX, &o->requests) ?
+			sample_bad("request count", arg) : 0;
 	case 'm':
-		return lg_mix_parse(arg, o) ? bad("mix (name:weight,...)", arg) : 0;
+		return lg_mix_parse(arg, o) ? sample_bad("mix (name:weight,...)", arg) : 0;
 	case 'S':
-		return parse_u32(arg, 0, UINT32_MAX, &o->seed) ? bad("seed", arg) : 0;
+		return parse_u32(arg, 0, UINT32_MAX, &o->seed) ? sample_bad("seed", arg) : 0;
 	case 'L':
-		return parse_u32(arg, 0, 600000, &o->linger_ms) ? bad("linger", arg) : 0;
+		return parse_u32(arg, 0, 600000, &o->linger_ms) ? sample_bad("linger", arg) : 0;
 	case 'J':
 		o->json_path = arg;
 		return 0;
 	case 'q':
 		o->quiet = 1;
 		return 0;
-	case 'h':
-		return 1;
 	default:
 		return -EINVAL;
 	}
@@ -130,21 +126,18 @@ static int parse_one(int c, const char *arg, struct lg_opts *o)
 /* 0 run, 1 help shown, -EINVAL usage error (reported). */
 static int parse_args(int argc, char **argv, struct lg_opts *o)
 {
-	int c, err = 0;
+	int err;
 
 	memset(o, 0, sizeof(*o));
 	o->host = "127.0.0.1";
 	o->connections = 4;
 	o->seed = 1;
 	lg_mix_parse("normal:90,config:5,enrich:5", o);
-	while (!err && (c = getopt_long(argc, argv, "p:c:d:n:m:qh", long_opts, NULL)) != -1)
-		err = parse_one(c, optarg, o);
+	err = sample_getopt(argc, argv, "p:c:d:n:m:qh", long_opts, parse_one, o);
 	if (err)
 		return err;
-	if (optind < argc)
-		return bad("argument", argv[optind]);
 	if (!o->port)
-		return bad("port", "(missing: -p PORT)");
+		return sample_bad("port", "(missing: -p PORT)");
 	if (!o->duration_ns && !o->requests)
 		o->duration_ns = 10000000000ull;
 	return 0;
@@ -190,17 +183,11 @@ static int run(const struct lg_opts *o)
 int main(int argc, char **argv)
 {
 	struct lg_opts o;
-	int err;
+	int err, status;
 
 	log_init("loadgen", LOG_INFO);
 	err = parse_args(argc, argv, &o);
-	if (err == 1) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
-	if (err) {
-		fputs("Try 'loadgen --help'.\n", stderr);
-		return 2;
-	}
+	if (sample_cli_done(err, "loadgen", usage_text, &status))
+		return status;
 	return run(&o) ? 1 : 0;
 }

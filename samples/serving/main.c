@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/parse.h"
+#include "samples/cli.h"
 
 volatile sig_atomic_t srv_stop;
 
@@ -73,15 +74,17 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int bad(const char *what, const char *arg)
-{
-	log_error("invalid %s: '%s'", what, arg);
-	return -EINVAL;
-}
+struct parse_ctx {
+	struct srv_opts *o;
+	int all;		/* --all-faults seen */
+};
 
-/* One option; -EINVAL on a bad value (reported), 1 for --help. */
-static int parse_one(int c, const char *arg, struct srv_opts *o, int *all)
+/* One option; -EINVAL on a bad value (reported). */
+static int parse_one(int c, const char *arg, void *ctx)
 {
+	struct parse_ctx *p = ctx;
+	struct srv_opts *o = p->o;
+
 	switch (c) {
 	case 'm':
 		if (!strcmp(arg, "pool"))
@@ -89,17 +92,18 @@ static int parse_one(int c, const char *arg, struct srv_opts *o, int *all)
 		else if (!strcmp(arg, "epoll"))
 			o->mode = SRV_MODE_EPOLL;
 		else
-			return bad("mode (pool or epoll)", arg);
+			return sample_bad("mode (pool or epoll)", arg);
 		return 0;
 	case 'p':
-		return parse_u32(arg, 0, 65535, &o->port) ? bad("port", arg) : 0;
+		return parse_u32(arg, 0, 65535, &o->port) ? sample_bad("port", arg) : 0;
 	case 'w':
-		return parse_u32(arg, 1, 256, &o->workers) ? bad("worker count", arg) : 0;
+		return parse_u32(arg, 1, 256, &o->workers) ? sample_bad("worker count", arg) : 0;
 	case 'D':
 		o->data_dir = arg;
 		return 0;
 	case 'F':
-		return parse_u32(arg, 1, 1000000, &o->fault_fsync) ? bad("fsync period", arg) : 0;
+		return parse_u32(arg, 1, 1000000, &o->fault_fsync) ?
+			sample_bad("fsync period", arg) : 0;
 	case 'S':
 		o->fault_small_reads = 1;
 		return 0;
@@ -108,17 +112,15 @@ static int parse_one(int c, const char *arg, struct srv_opts *o, int *all)
 		return 0;
 	case 'N':
 		return parse_u32(arg, 1, 1000000, &o->fault_downstream) ?
-			bad("downstream period", arg) : 0;
+			sample_bad("downstream period", arg) : 0;
 	case 'M':
-		return parse_u32(arg, 0, 10000, &o->downstream_ms) ? bad("delay", arg) : 0;
+		return parse_u32(arg, 0, 10000, &o->downstream_ms) ? sample_bad("delay", arg) : 0;
 	case 'A':
-		*all = 1;
+		p->all = 1;
 		return 0;
 	case 'q':
 		o->quiet = 1;
 		return 0;
-	case 'h':
-		return 1;
 	default:
 		return -EINVAL;
 	}
@@ -127,16 +129,14 @@ static int parse_one(int c, const char *arg, struct srv_opts *o, int *all)
 /* 0 run, 1 help shown, -EINVAL usage error (reported). */
 static int parse_args(int argc, char **argv, struct srv_opts *o)
 {
-	int c, err = 0, all = 0;
+	struct parse_ctx ctx = { .o = o };
+	int err;
 
 	opts_default(o);
-	while (!err && (c = getopt_long(argc, argv, "m:p:w:D:qh", long_opts, NULL)) != -1)
-		err = parse_one(c, optarg, o, &all);
-	if (!err && optind < argc)
-		err = bad("argument", argv[optind]);
+	err = sample_getopt(argc, argv, "m:p:w:D:qh", long_opts, parse_one, &ctx);
 	if (err)
 		return err;
-	if (all) {
+	if (ctx.all) {
 		o->fault_small_reads = o->fault_lock = 1;
 		o->fault_fsync = o->fault_fsync ? o->fault_fsync : 10;
 		o->fault_downstream = o->fault_downstream ? o->fault_downstream : 20;
@@ -222,18 +222,12 @@ static int run(const struct srv_opts *o)
 int main(int argc, char **argv)
 {
 	struct srv_opts o;
-	int err;
+	int err, status;
 
 	log_init("serving", LOG_INFO);
 	err = parse_args(argc, argv, &o);
-	if (err == 1) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
-	if (err) {
-		fputs("Try 'serving --help'.\n", stderr);
-		return 2;
-	}
+	if (sample_cli_done(err, "serving", usage_text, &status))
+		return status;
 	if (o.quiet)
 		log_set_level(LOG_WARN);
 	return run(&o) ? 1 : 0;
