@@ -44,12 +44,7 @@ static void stats(struct ana_jw *w, const struct ana_hist *h, uint64_t errors)
 {
 	ana_jw_u64(w, "count", h->count);
 	ana_jw_u64(w, "errors", errors);
-	ana_jw_u64(w, "total", h->total);
-	ana_jw_u64(w, "mean", ana_hist_mean(h));
-	ana_jw_u64(w, "p50", ana_hist_quantile(h, 0.5));
-	ana_jw_u64(w, "p90", ana_hist_quantile(h, 0.9));
-	ana_jw_u64(w, "p99", ana_hist_quantile(h, 0.99));
-	ana_jw_u64(w, "max", h->max);
+	ana_json_stats(w, h, &ana_json_html_keys.stats);
 }
 
 static void syscalls(struct ana_jw *w, const struct ana_engine *e)

@@ -50,18 +50,11 @@ static void request(struct ana_jw *w, const struct ana_engine *e, const struct a
 void ana_html_data_requests(struct ana_jw *w, const struct ana_viz *v,
 			    const struct ana_engine *e)
 {
-	const struct ana_hist *h = &e->req_h;
 	char method[96];
 
 	ana_jw_obj(w, "requests");
 	ana_jw_str(w, "method", ana_method_summary(e, method, sizeof(method)));
-	ana_jw_u64(w, "count", e->req_count);
-	ana_jw_u64(w, "incomplete", e->req_incomplete);
-	ana_jw_u64(w, "lossy", e->req_lossy);
-	ana_jw_u64(w, "p50", ana_hist_quantile(h, 0.5));
-	ana_jw_u64(w, "p90", ana_hist_quantile(h, 0.9));
-	ana_jw_u64(w, "p99", ana_hist_quantile(h, 0.99));
-	ana_jw_u64(w, "max", h->max);
+	ana_json_request_counts(w, e, &ana_json_html_keys);
 	ana_jw_arr(w, "slowest");
 	for (uint32_t i = 0; i < v->nreqs; i++)
 		request(w, e, &v->reqs[i].r, &v->reqs[i]);
@@ -72,45 +65,6 @@ void ana_html_data_requests(struct ana_jw *w, const struct ana_viz *v,
 	ana_jw_end_arr(w);
 	ana_jw_u64(w, "cap_events", ANA_VIZ_CAP_EVENTS);
 	ana_jw_end_obj(w);
-}
-
-static void hotspots(struct ana_jw *w, const struct ana_engine *e)
-{
-	ana_jw_str(w, "hot_basis", e->hot_in_request ? "in-request time" : "non-idle time");
-	ana_jw_arr(w, "hotspots");
-	for (uint32_t i = 0; i < e->nhot; i++) {
-		const struct ana_hotspot *h = &e->hot[i];
-
-		ana_jw_obj(w, NULL);
-		ana_jw_str(w, "kind", h->is_category ? "category" : "syscall");
-		ana_jw_str(w, "name", h->name);
-		ana_jw_u64(w, "count", h->count);
-		ana_jw_u64(w, "total", h->ns);
-		ana_jw_dbl(w, "share", h->share);
-		ana_jw_u64(w, "p99", h->p99_ns);
-		ana_jw_end_obj(w);
-	}
-	ana_jw_end_arr(w);
-}
-
-static void outliers(struct ana_jw *w, const struct ana_engine *e)
-{
-	ana_jw_arr(w, "outliers");
-	for (uint32_t i = 0; i < e->noutliers; i++) {
-		const struct ana_outlier *o = &e->outliers[i];
-
-		ana_jw_obj(w, NULL);
-		ana_jw_str(w, "name", o->is_request ? "request" : e->sys[o->sid]->name);
-		ana_jw_u64(w, "start", ana_engine_wall(e, o->ev.file, o->ev.ts));
-		ana_jw_u64(w, "dur", o->ev.dur);
-		ana_jw_u64(w, "pid", o->ev.pid);
-		ana_jw_u64(w, "tid", o->ev.tid);
-		ana_jw_i64(w, "req", o->ev.req);
-		ana_jw_dbl(w, "score", o->score);
-		ana_jw_str(w, "rule", o->rule);
-		ana_jw_end_obj(w);
-	}
-	ana_jw_end_arr(w);
 }
 
 #define MAX_IO_ROWS 50
@@ -150,16 +104,7 @@ static void io(struct ana_jw *w, const struct ana_engine *e)
 void ana_html_data_findings(struct ana_jw *w, const struct ana_engine *e)
 {
 	io(w, e);
-	hotspots(w, e);
-	outliers(w, e);
-	ana_jw_arr(w, "suggestions");
-	for (uint32_t i = 0; i < e->nsugg; i++) {
-		ana_jw_obj(w, NULL);
-		ana_jw_str(w, "rule", e->sugg[i].rule);
-		ana_jw_str(w, "title", e->sugg[i].title);
-		ana_jw_str(w, "evidence", e->sugg[i].evidence);
-		ana_jw_u64(w, "weight", e->sugg[i].weight_ns);
-		ana_jw_end_obj(w);
-	}
-	ana_jw_end_arr(w);
+	ana_json_hotspots(w, e, &ana_json_html_keys);
+	ana_json_outliers(w, e, &ana_json_html_keys);
+	ana_json_suggestions(w, e, &ana_json_html_keys);
 }

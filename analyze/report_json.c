@@ -11,26 +11,11 @@
 #include "analyze/stacks_report.h"
 #include "analyze/units.h"
 
+static const struct ana_json_keys *const K = &ana_json_report_keys;
+
 static void wall(struct ana_jw *w, const char *key, uint64_t ns)
 {
-	char b[48];
-
-	if (ns)
-		ana_jw_str(w, key, ana_fmt_wall(b, sizeof(b), ns));
-	else
-		ana_jw_null(w, key);
-}
-
-static void hist_fields(struct ana_jw *w, const struct ana_hist *h)
-{
-	ana_jw_u64(w, "total_ns", h->total);
-	ana_jw_u64(w, "mean_ns", ana_hist_mean(h));
-	ana_jw_u64(w, "min_ns", h->count ? h->min : 0);
-	ana_jw_u64(w, "p50_ns", ana_hist_quantile(h, 0.5));
-	ana_jw_u64(w, "p90_ns", ana_hist_quantile(h, 0.9));
-	ana_jw_u64(w, "p99_ns", ana_hist_quantile(h, 0.99));
-	ana_jw_u64(w, "p999_ns", ana_hist_quantile(h, 0.999));
-	ana_jw_u64(w, "max_ns", h->max);
+	ana_json_wall(w, key, ns, true);
 }
 
 static void files(struct ana_jw *w, const struct ana_engine *e)
@@ -115,7 +100,7 @@ static void syscalls(struct ana_jw *w, const struct ana_engine *e)
 		ana_jw_u64(w, "count", s->h.count);
 		ana_jw_u64(w, "errors", s->errors);
 		errnos(w, s);
-		hist_fields(w, &s->h);
+		ana_json_stats(w, &s->h, &K->stats);
 		ana_jw_u64(w, "idle_ns", s->idle_ns);
 		ana_jw_u64(w, "in_request_ns", s->req_ns);
 		ana_jw_u64(w, "in_request_count", s->req_count);
@@ -130,7 +115,7 @@ static void syscalls(struct ana_jw *w, const struct ana_engine *e)
 		ana_jw_str(w, "name", syscalls_category_name(c));
 		ana_jw_u64(w, "count", e->cat_h[c].count);
 		ana_jw_u64(w, "errors", e->cat_errors[c]);
-		hist_fields(w, &e->cat_h[c]);
+		ana_json_stats(w, &e->cat_h[c], &K->stats);
 		ana_jw_u64(w, "in_request_ns", e->cat_req_ns[c]);
 		ana_jw_end_obj(w);
 	}
@@ -181,7 +166,6 @@ static void request(struct ana_jw *w, const struct ana_engine *e, const struct a
 
 static void requests(struct ana_jw *w, const struct ana_engine *e)
 {
-	const struct ana_hist *h = &e->req_h;
 	char method[96];
 
 	ana_jw_obj(w, "requests");
@@ -189,15 +173,7 @@ static void requests(struct ana_jw *w, const struct ana_engine *e)
 	ana_jw_u64(w, "processes_connection", e->procs_conn);
 	ana_jw_u64(w, "processes_thread", e->procs_thread);
 	ana_jw_u64(w, "timeout_ms", e->opts->request_timeout_ns / 1000000);
-	ana_jw_u64(w, "count", e->req_count);
-	ana_jw_u64(w, "incomplete", e->req_incomplete);
-	ana_jw_u64(w, "lossy", e->req_lossy);
-	ana_jw_u64(w, "mean_ns", ana_hist_mean(h));
-	ana_jw_u64(w, "p50_ns", ana_hist_quantile(h, 0.5));
-	ana_jw_u64(w, "p90_ns", ana_hist_quantile(h, 0.9));
-	ana_jw_u64(w, "p99_ns", ana_hist_quantile(h, 0.99));
-	ana_jw_u64(w, "p999_ns", ana_hist_quantile(h, 0.999));
-	ana_jw_u64(w, "max_ns", h->max);
+	ana_json_request_counts(w, e, K);
 	ana_jw_u64(w, "syscall_ns", e->attributed_ns);
 	ana_jw_u64(w, "unattributed_ns", e->unattributed_ns);
 	ana_jw_dbl(w, "unattributed_share", ana_share(e->unattributed_ns,
@@ -211,45 +187,8 @@ static void requests(struct ana_jw *w, const struct ana_engine *e)
 	ana_jw_end_obj(w);
 }
 
-static void hotspots(struct ana_jw *w, const struct ana_engine *e)
+static void patterns(struct ana_jw *w, const struct ana_engine *e)
 {
-	ana_jw_str(w, "hotspots_basis", e->hot_in_request ? "in_request" : "non_idle");
-	ana_jw_arr(w, "hotspots");
-	for (uint32_t i = 0; i < e->nhot; i++) {
-		const struct ana_hotspot *h = &e->hot[i];
-
-		ana_jw_obj(w, NULL);
-		ana_jw_u64(w, "rank", i + 1);
-		ana_jw_str(w, "kind", h->is_category ? "category" : "syscall");
-		ana_jw_str(w, "name", h->name);
-		ana_jw_u64(w, "count", h->count);
-		ana_jw_u64(w, "total_ns", h->ns);
-		ana_jw_dbl(w, "share", h->share);
-		ana_jw_u64(w, "p99_ns", h->p99_ns);
-		ana_jw_end_obj(w);
-	}
-	ana_jw_end_arr(w);
-}
-
-static void outliers(struct ana_jw *w, const struct ana_engine *e)
-{
-	ana_jw_arr(w, "outliers");
-	for (uint32_t i = 0; i < e->noutliers; i++) {
-		const struct ana_outlier *o = &e->outliers[i];
-
-		ana_jw_obj(w, NULL);
-		ana_jw_str(w, "kind", o->is_request ? "request" : "syscall");
-		ana_jw_str(w, "name", o->is_request ? "request" : e->sys[o->sid]->name);
-		wall(w, "start", ana_engine_wall(e, o->ev.file, o->ev.ts));
-		ana_jw_u64(w, "duration_ns", o->ev.dur);
-		ana_jw_u64(w, "pid", o->ev.pid);
-		ana_jw_u64(w, "tid", o->ev.tid);
-		ana_jw_i64(w, "request_id", o->ev.req);
-		ana_jw_dbl(w, "score", o->score);
-		ana_jw_str(w, "rule", o->rule);
-		ana_jw_end_obj(w);
-	}
-	ana_jw_end_arr(w);
 	ana_jw_arr(w, "patterns");
 	for (uint32_t i = 0; i < e->npat_order; i++) {
 		uint64_t k = e->pat_order[i].key;
@@ -261,16 +200,6 @@ static void outliers(struct ana_jw *w, const struct ana_engine *e)
 		ana_jw_str(w, NULL, e->sys[(k & 0xffff) - 1]->name);
 		ana_jw_end_arr(w);
 		ana_jw_u64(w, "count", e->pat_order[i].count);
-		ana_jw_end_obj(w);
-	}
-	ana_jw_end_arr(w);
-	ana_jw_arr(w, "suggestions");
-	for (uint32_t i = 0; i < e->nsugg; i++) {
-		ana_jw_obj(w, NULL);
-		ana_jw_u64(w, "rank", i + 1);
-		ana_jw_str(w, "rule", e->sugg[i].rule);
-		ana_jw_str(w, "title", e->sugg[i].title);
-		ana_jw_str(w, "evidence", e->sugg[i].evidence);
 		ana_jw_end_obj(w);
 	}
 	ana_jw_end_arr(w);
@@ -286,8 +215,10 @@ int ana_report_json(const struct ana_engine *e, FILE *f)
 	trace(&w, e);
 	syscalls(&w, e);
 	requests(&w, e);
-	hotspots(&w, e);
-	outliers(&w, e);
+	ana_json_hotspots(&w, e, K);
+	ana_json_outliers(&w, e, K);
+	patterns(&w, e);
+	ana_json_suggestions(&w, e, K);
 	ana_report_json_entities(&w, e);
 	ana_stacks_report_json(&w, e);
 	ana_jw_end_obj(&w);

@@ -181,6 +181,10 @@ static void fds(struct ana_jw *w, const struct ana_engine *e)
 	ana_jw_end_arr(w);
 }
 
+static const struct ana_json_stat_keys window_stats = {
+	.total = "total_ns", .p50 = "p50_ns", .p99 = "p99_ns", .max = "max_ns"
+};
+
 static void windows(struct ana_jw *w, const struct ana_engine *e)
 {
 	char b[48];
@@ -213,10 +217,7 @@ static void windows(struct ana_jw *w, const struct ana_engine *e)
 		ana_jw_u64(w, "start_wall_ns", start);
 		ana_jw_u64(w, "count", x->h.count);
 		ana_jw_u64(w, "errors", x->errors);
-		ana_jw_u64(w, "total_ns", x->h.total);
-		ana_jw_u64(w, "p50_ns", ana_hist_quantile(&x->h, 0.5));
-		ana_jw_u64(w, "p99_ns", ana_hist_quantile(&x->h, 0.99));
-		ana_jw_u64(w, "max_ns", x->h.max);
+		ana_json_stats(w, &x->h, &window_stats);
 		ana_jw_u64(w, "idle_ns", x->idle_ns);
 		ana_jw_u64(w, "in_request_ns", x->req_ns);
 		ana_jw_u64(w, "requests", x->requests);
