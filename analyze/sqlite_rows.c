@@ -114,6 +114,15 @@ int ana_sql_stat(struct ana_sql *s, const struct ana_sql_stat *g)
 	return sql_step(s, stat_scopes[i].stmt, stat_scopes[i].what);
 }
 
+/* The buffered twin of sql_bind_i64_or_null(): NULL when none. */
+static void val_i64_or_null(struct sql_val *v, int64_t x, bool none)
+{
+	if (none)
+		sql_val_null(v);
+	else
+		sql_val_i64(v, x);
+}
+
 /* Columns in SQL_EVENT_COLS order. */
 int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
 {
@@ -141,24 +150,15 @@ int ana_sql_event(struct ana_sql *s, const struct ana_sql_event *ev)
 	sql_val_i64(&v[10], ev->ret);
 	sql_val_i64(&v[11], ev->err);
 	sql_val_static(&v[12], ev->err ? ana_sql_errno_name(ev->err) : NULL);
-	if (ev->fd < 0)
-		sql_val_null(&v[13]);
-	else
-		sql_val_i64(&v[13], ev->fd);
-	if (ev->request_id < 0)
-		sql_val_null(&v[14]);
-	else
-		sql_val_i64(&v[14], ev->request_id);
+	val_i64_or_null(&v[13], ev->fd, ev->fd < 0);
+	val_i64_or_null(&v[14], ev->request_id, ev->request_id < 0);
 	sql_val_i64(&v[15], ev->idle);
 	if (ev->request_id >= 0) {
 		err = sql_ranges_event(s, ev->request_id, s->next_event_id);
 		if (err)
 			return err;
 	}
-	if (ev->stack_id)
-		sql_val_i64(&v[16], ev->stack_id);
-	else
-		sql_val_null(&v[16]);
+	val_i64_or_null(&v[16], ev->stack_id, !ev->stack_id);
 	return sql_event_added(s, ev);
 }
 
@@ -179,10 +179,7 @@ int ana_sql_request(struct ana_sql *s, const struct ana_sql_request *r)
 	sql_val_i64(&v[1], r->file_idx);
 	sql_val_i64(&v[2], r->pid);
 	sql_val_i64(&v[3], r->tid);
-	if (r->fd < 0)
-		sql_val_null(&v[4]);
-	else
-		sql_val_i64(&v[4], r->fd);
+	val_i64_or_null(&v[4], r->fd, r->fd < 0);
 	err = sql_val_text(s->requests, &v[5], r->peer);
 	if (!err)
 		err = sql_val_text(s->requests, &v[6], r->method);
