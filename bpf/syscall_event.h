@@ -3,9 +3,12 @@
  * The one layout shared by the BPF programs and record/. Any change bumps
  * SYSCALL_EVENT_ABI (stored in the .ebt FILE_INFO as "event_abi").
  *
- * Two kinds of samples travel through the one ring buffer; their sizes
+ * Several kinds of samples travel through the one ring buffer; their sizes
  * differ, and record/ tells them apart by size alone:
- *   struct syscall_event (48 bytes): one finished syscall;
+ *   struct event_batch (8 + 48 * count bytes, count 1..BATCH_EVENTS): the
+ *   finished syscalls of one CPU, in exit order, batched in a per-CPU map
+ *   before they reach the ring (one ring reservation per batch, not per
+ *   syscall);
  *   struct task_event (192 bytes): fork, thread start, exec, exit, rename;
  *   struct stack_event (1136 bytes): one finished syscall with its user
  *   stack (--stacks, only syscalls of at least cfg_stack_min_ns);
@@ -19,7 +22,7 @@
 #include <linux/types.h>
 #endif
 
-#define SYSCALL_EVENT_ABI 3
+#define SYSCALL_EVENT_ABI 4
 
 struct syscall_event {
 	__u64 enter_ns;			/* CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) */
@@ -32,6 +35,27 @@ struct syscall_event {
 	__u32 nr, cpu;			/* nr is the arch's syscall number */
 };
 _Static_assert(sizeof(struct syscall_event) == 48, "syscall_event layout changed");
+
+/*
+ * A batch is sent when it is full, when its oldest event is older than
+ * cfg_batch_age_ns at the next exit on that CPU, before any other sample of
+ * that CPU (so one CPU's samples reach the ring in exit order), and when
+ * record/ runs the flush program on a CPU whose batch went stale
+ * (batch_since[] in .bss says which) or at the end of a recording.
+ */
+#define BATCH_EVENTS	32
+#define BATCH_MAGIC	0x48435442u	/* "BTCH" */
+#define BATCH_MAX_CPUS	4096		/* batch_since[] entries; more CPUs still
+					 * batch, they are only flushed later */
+
+struct event_batch {
+	__u32 magic;			/* BATCH_MAGIC */
+	__u32 count;			/* events in ev; the sample holds only those */
+	struct syscall_event ev[BATCH_EVENTS];
+};
+#define BATCH_HDR_LEN	8
+_Static_assert(sizeof(struct event_batch) == BATCH_HDR_LEN + BATCH_EVENTS * 48,
+	       "event_batch layout changed");
 
 /* The kernel's default perf_event_max_stack, and the format's cap. */
 #define STACK_MAX_DEPTH	127
@@ -84,6 +108,12 @@ struct task_event {
 	char file[TEV_FILE_LEN];	/* EXEC only; NUL-terminated */
 };
 _Static_assert(sizeof(struct task_event) == 192, "task_event layout changed");
+
+/* No other sample may have a size a batch can have (8 + 48 * k). */
+#define BATCH_SIZE_OK(s) ((s) > BATCH_HDR_LEN && ((s) - BATCH_HDR_LEN) % 48 == 0)
+_Static_assert(!BATCH_SIZE_OK(sizeof(struct task_event)) &&
+	       !BATCH_SIZE_OK(sizeof(struct stack_event)) &&
+	       !BATCH_SIZE_OK(sizeof(struct connect_event)), "sample sizes collide");
 
 /* Values of the tgids map (traced processes). */
 #define TGID_ACTIVE	1		/* every syscall is traced */

@@ -3,13 +3,16 @@
  * Per-syscall latency of a set of processes.
  *
  * sys_enter stores the start time, syscall number and first argument in
- * task-local storage; sys_exit emits one struct syscall_event into the ring
- * buffer. Filters run in the order of their cost, before any map write:
- * traced thread (its task storage; the tgids hash only at a thread's first
- * syscall), syscall allowlist (bitmap in .rodata), 1-in-N sampling; the
- * minimum duration is checked at exit. The consumer is woken only when
- * the ring passes cfg_wakeup_bytes (it also drains on a short timer), which
- * keeps the per-event cost near the cost of the tracepoints themselves.
+ * task-local storage; sys_exit appends one struct syscall_event to its CPU's
+ * batch, which reaches the ring buffer as one sample of up to BATCH_EVENTS
+ * events (see syscall_event.h for when a batch is sent). Filters run in the
+ * order of their cost, before any map write: traced thread (its task
+ * storage; the tgids hash only at a thread's first syscall), syscall
+ * allowlist (bitmap in .rodata), 1-in-N sampling; the minimum duration is
+ * checked at exit. The consumer is woken only when the ring passes
+ * cfg_wakeup_bytes (it also drains on a short timer). Batching and lazy
+ * wakeups keep the per-event cost near the cost of the tracepoints
+ * themselves: a ring reservation per syscall cost about 45 ns here.
  *
  * sched_process_fork grows the traced set when following children (the
  * child is in the map before it runs), sched_process_exit shrinks it, and
@@ -39,6 +42,11 @@ const volatile __s64 cfg_nr_socketpair = -1;
 const volatile __s64 cfg_nr_connect = -1;
 const volatile __u32 cfg_stacks;		/* --stacks */
 const volatile __u64 cfg_stack_min_ns = 1000000;
+const volatile __u64 cfg_batch_age_ns = 5000000;
+
+/* Per CPU: exit time of the oldest event waiting in its batch, 0 if none.
+ * Read by record/ (mmapped .bss) to find stale batches to flush. */
+__u64 batch_since[BATCH_MAX_CPUS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -78,12 +86,96 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
-static __always_inline void count_drop(__u32 slot)
+/* One CPU's batch. busy is set while an append or flush runs, so that
+ * whatever interrupts or preempts it on this CPU (the flush program run by
+ * record/ through an IPI, another task if the kernel lets tracepoint
+ * programs be preempted) leaves the batch alone. */
+struct cpu_batch {
+	__u32 n;			/* events in b.ev */
+	__u32 busy;
+	__u64 first_ns;			/* exit time of b.ev[0] */
+	struct event_batch b;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_batch);
+} batches SEC(".maps");
+
+#define barrier() asm volatile("" ::: "memory")
+
+static __always_inline void count_drops(__u32 slot, __u64 count)
 {
 	__u64 *n = bpf_map_lookup_elem(&drops, &slot);
 
 	if (n)
-		*n += 1;
+		*n += count;
+}
+
+static __always_inline void count_drop(__u32 slot)
+{
+	count_drops(slot, 1);
+}
+
+static __always_inline __u64 wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_bytes ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline struct cpu_batch *this_batch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&batches, &zero);
+}
+
+static __always_inline void set_since(__u64 ns)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	if (cpu < BATCH_MAX_CPUS)
+		batch_since[cpu] = ns;
+}
+
+/* Sends the batch; the caller holds c->busy. */
+static __always_inline void batch_send(struct cpu_batch *c)
+{
+	__u32 n = c->n;
+	__u64 size;
+
+	if (!n)
+		return;
+	if (n > BATCH_EVENTS)		/* cannot happen */
+		n = BATCH_EVENTS;
+	size = BATCH_HDR_LEN + n * sizeof(struct syscall_event);
+	/* hide the computation, or clang turns "+ 8" into "| 8" and the
+	 * verifier loses the bound */
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(c->b))
+		return;
+	c->b.magic = BATCH_MAGIC;
+	c->b.count = n;
+	if (bpf_ringbuf_output(&events, &c->b, size, wakeup_flag()))
+		count_drops(DROP_SYSCALL, n);
+	c->n = 0;
+	set_since(0);
+}
+
+/* Before any other sample of this CPU: keeps the CPU's samples in order. */
+static __always_inline void batch_flush_here(void)
+{
+	struct cpu_batch *c = this_batch();
+
+	if (!c || c->busy || !c->n)
+		return;
+	c->busy = 1;
+	barrier();
+	batch_send(c);
+	barrier();
+	c->busy = 0;
 }
 
 static __always_inline int syscall_allowed(long nr)
@@ -192,10 +284,7 @@ static __always_inline void fill_event(struct syscall_event *e, struct inflight_
 
 static __always_inline void submit(void *e)
 {
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_wakeup_bytes ?
-		      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-
-	bpf_ringbuf_submit(e, flags);
+	bpf_ringbuf_submit(e, wakeup_flag());
 }
 
 /*
@@ -212,6 +301,7 @@ static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
 	__u64 sp;
 	long n;
 
+	batch_flush_here();
 	se = bpf_ringbuf_reserve(&events, sizeof(*se), 0);
 	if (!se) {
 		count_drop(DROP_SYSCALL);
@@ -235,6 +325,7 @@ static __always_inline int emit_connect(struct bpf_raw_tracepoint_args *ctx,
 	struct connect_event *ce;
 	__u32 len = in->arg2;
 
+	batch_flush_here();
 	ce = bpf_ringbuf_reserve(&events, sizeof(*ce), 0);
 	if (!ce) {
 		count_drop(DROP_SYSCALL);
@@ -251,11 +342,56 @@ static __always_inline int emit_connect(struct bpf_raw_tracepoint_args *ctx,
 	return 0;
 }
 
+/* The batch is busy (this CPU was interrupted or preempted inside an append):
+ * the event goes to the ring alone. */
+static __always_inline int emit_alone(struct inflight_val *in, __u64 start, __u64 now,
+				      __s64 ret)
+{
+	struct event_batch *e;
+
+	e = bpf_ringbuf_reserve(&events, BATCH_HDR_LEN + sizeof(struct syscall_event), 0);
+	if (!e) {
+		count_drop(DROP_SYSCALL);
+		return 0;
+	}
+	e->magic = BATCH_MAGIC;
+	e->count = 1;
+	fill_event(&e->ev[0], in, start, now, ret);
+	submit(e);
+	return 0;
+}
+
+static __always_inline int emit(struct inflight_val *in, __u64 start, __u64 now, __s64 ret)
+{
+	struct cpu_batch *c = this_batch();
+	__u32 i;
+
+	if (!c)
+		return 0;
+	if (c->busy)
+		return emit_alone(in, start, now, ret);
+	c->busy = 1;
+	barrier();
+	i = c->n;
+	if (i >= BATCH_EVENTS)		/* cannot happen; bounds the index */
+		i = 0;
+	fill_event(&c->b.ev[i], in, start, now, ret);
+	if (i == 0) {
+		c->first_ns = now;
+		set_since(now);
+	}
+	c->n = i + 1;
+	if (i + 1 == BATCH_EVENTS || now - c->first_ns >= cfg_batch_age_ns)
+		batch_send(c);
+	barrier();
+	c->busy = 0;
+	return 0;
+}
+
 SEC("raw_tp/sys_exit")
 int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct inflight_val *in;
-	struct syscall_event *e;
 	__u64 now, start;
 
 	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
@@ -273,19 +409,37 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (in->nr == cfg_nr_connect && ((__s64)ctx->args[1] == 0 ||
 					 (__s64)ctx->args[1] == -115 /* EINPROGRESS */))
 		return emit_connect(ctx, in, start, now);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_drop(DROP_SYSCALL);
+	return emit(in, start, now, (__s64)ctx->args[1]);
+}
+
+/*
+ * Not attached: record/ runs it on one CPU (BPF_PROG_TEST_RUN with
+ * BPF_F_TEST_RUN_ON_CPU, an IPI) to send that CPU's stale batch. Returns 1
+ * when the batch was busy (record/ tries again later).
+ */
+SEC("raw_tp")
+int flush_batch(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct cpu_batch *c = this_batch();
+
+	if (!c)
 		return 0;
-	}
-	fill_event(e, in, start, now, (__s64)ctx->args[1]);
-	submit(e);
+	if (c->busy)
+		return 1;
+	c->busy = 1;
+	barrier();
+	batch_send(c);
+	barrier();
+	c->busy = 0;
 	return 0;
 }
 
 static __always_inline struct task_event *task_reserve(__u32 kind, __u32 tgid, __u32 tid)
 {
-	struct task_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct task_event *e;
+
+	batch_flush_here();
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
 		count_drop(DROP_TASK);

@@ -245,6 +245,13 @@ struct ebt_writer_opts {
 	bool overwrite;		/* replace an existing file (never follows a symlink) */
 	bool inline_io;		/* no worker thread: compress/write in the caller */
 	uint32_t clock_id;	/* clock of event timestamps; 0 = CLOCK_BOOTTIME */
+	uint32_t reorder_ms;	/* events may be appended up to this late (in
+				 * their own time): the writer holds back the
+				 * newest events of each buffer this long (at
+				 * most chunk_events of them) and merges them
+				 * with the next, so a later chunk never holds
+				 * an event older than the end of an earlier
+				 * one. 0: each buffer is sorted on its own. */
 };
 
 struct ebt_writer_stats {

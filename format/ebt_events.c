@@ -134,6 +134,11 @@ void ebt_enc_sort(struct ebt_enc *e, const struct ebt_event *ev, uint32_t n)
 	}
 }
 
+uint32_t ebt_enc_order(const struct ebt_enc *e, uint32_t i)
+{
+	return e->sort[i].idx;
+}
+
 static inline uint32_t mix64(uint64_t h)
 {
 	h ^= h >> 33;

@@ -210,6 +210,9 @@ void ebt_enc_free(struct ebt_enc *e);
  */
 void ebt_enc_sort(struct ebt_enc *e, const struct ebt_event *ev, uint32_t n);
 
+/* Index in ev of the i-th event in exit order after ebt_enc_sort(). */
+uint32_t ebt_enc_order(const struct ebt_enc *e, uint32_t i);
+
 /*
  * Encodes the sorted events [from, from + n), n <= EBT_ENCODE_MAX_EVENTS,
  * into out, which holds at least ebt_events_bound(n) bytes. Returns the

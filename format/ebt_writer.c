@@ -22,6 +22,7 @@
 #define DEF_FLUSH_MS 1000u
 #define DEF_LEVEL 3
 #define META_HANDOFF_BYTES (1u << 20)
+#define MAX_REORDER_MS 60000u
 
 static uint32_t pow2_at_least(uint32_t n)
 {
@@ -49,7 +50,8 @@ static int check_opts(const struct ebt_writer_opts *in, struct ebt_writer_opts *
 		o->clock_id = CLOCK_BOOTTIME;
 	if (o->level < ZSTD_minCLevel() || o->level > ZSTD_maxCLevel() ||
 	    o->chunk_events > EBT_MAX_CHUNK_EVENTS || o->pool_chunks > MAX_POOL ||
-	    (o->pool_chunks < 2 && !o->inline_io) || o->mode > 07777)
+	    (o->pool_chunks < 2 && !o->inline_io) || o->mode > 07777 ||
+	    o->reorder_ms > MAX_REORDER_MS)
 		return -EINVAL;
 	return 0;
 }
@@ -272,6 +274,7 @@ static int handoff(struct ebt_writer *w)
 	atomic_store_explicit(&w->free_tail, ft + 1, memory_order_release);
 	w->cur_n = 0;
 	w->cur_aged = false;
+	w->held_aged = false;
 	return 0;
 }
 
@@ -338,6 +341,15 @@ int ebt_writer_flush(struct ebt_writer *w, uint64_t now_ns, bool force)
 	} else if (meta_due && jobs_space(w) >= 3) {
 		push_meta(w);
 		kick(w);
+	} else if (!w->cur_n && atomic_load_explicit(&w->st_held, memory_order_relaxed) &&
+		   (due(&w->held_aged, &w->held_since_ns, now_ns, max_ns) || force) &&
+		   jobs_space(w) >= 2) {
+		/* no new events for flush_ms: the held ones need not wait more */
+		struct job j = { .kind = JOB_RELEASE };
+
+		push_job(w, &j);
+		kick(w);
+		w->held_aged = false;
 	}
 	return atomic_load(&w->io_err);
 }

@@ -11,7 +11,7 @@
 
 #include "format/ebt_internal.h"
 
-enum job_kind { JOB_EVENTS = 1, JOB_META, JOB_STOP };
+enum job_kind { JOB_EVENTS = 1, JOB_META, JOB_STOP, JOB_RELEASE };
 
 struct job {
 	uint32_t kind;		/* enum job_kind */
@@ -28,8 +28,8 @@ struct ebt_writer {
 	/* Appending thread only. */
 	struct ebt_event **slots;	/* pool_chunks buffers of chunk_events */
 	uint32_t cur_slot, cur_n;
-	bool cur_aged, meta_aged;	/* *_since_ns is set */
-	uint64_t cur_since_ns, meta_since_ns;
+	bool cur_aged, meta_aged, held_aged;	/* *_since_ns is set */
+	uint64_t cur_since_ns, meta_since_ns, held_since_ns;
 	struct ebt_buf meta;		/* pending records */
 	uint32_t meta_n;
 	uint64_t drop_n, drop_lo, drop_hi;	/* drops not yet in a LOSS record */
@@ -58,9 +58,15 @@ struct ebt_writer {
 	uint64_t ts_lo, ts_hi;
 	struct ebt_buf index;		/* FOOTER entries */
 	bool index_full;
+	/* reorder_ms: events held back for the next buffer, sorted, and the
+	 * merge of them with a new buffer (chunk_events each, 2x for merge) */
+	struct ebt_event *held, *merged;
+	uint32_t held_n;
+	uint64_t hold_ns;
 
 	_Atomic uint64_t st_events, st_dropped, st_records, st_chunks, st_raw;
 	_Atomic uint64_t st_file;
+	_Atomic uint32_t st_held;	/* held_n, for the producer's flush */
 	_Atomic int io_err;
 };
 

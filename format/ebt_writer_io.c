@@ -64,6 +64,13 @@ int wio_init(struct ebt_writer *w, uint32_t chunk_events)
 	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1)))
 		return -EINVAL;
+	if (w->o.reorder_ms) {
+		w->hold_ns = (uint64_t)w->o.reorder_ms * 1000000u;
+		w->held = malloc(sizeof(*w->held) * chunk_events);
+		w->merged = malloc(sizeof(*w->merged) * 2 * (size_t)chunk_events);
+		if (!w->held || !w->merged)
+			return -ENOMEM;
+	}
 	err = grow(&w->raw, &w->raw_cap, raw);
 	if (!err)
 		err = grow(&w->out, &w->out_cap,
@@ -77,6 +84,8 @@ void wio_fini(struct ebt_writer *w)
 	ZSTD_freeCCtx(w->cctx);
 	free(w->raw);
 	free(w->out);
+	free(w->held);
+	free(w->merged);
 	ebt_buf_free(&w->index);
 }
 
@@ -168,14 +177,13 @@ fail:
 	return err;
 }
 
-static void run_events(struct ebt_writer *w, const struct job *j)
+/* Encodes and writes events [0, total) of ev, sorted by ebt_enc_sort(). */
+static void write_sorted(struct ebt_writer *w, const struct ebt_event *ev, uint32_t total)
 {
-	const struct ebt_event *ev = w->slots[j->slot];
 	uint32_t per = EBT_ENCODE_MAX_EVENTS;
 
-	ebt_enc_sort(w->enc, ev, j->n);
-	for (uint32_t from = 0; from < j->n; from += per) {
-		uint32_t n = j->n - from < per ? j->n - from : per;
+	for (uint32_t from = 0; from < total; from += per) {
+		uint32_t n = total - from < per ? total - from : per;
 		struct ebt_chunk_hdr h = { .type = EBT_CHUNK_EVENTS, .count = n };
 		size_t len;
 
@@ -188,6 +196,80 @@ static void run_events(struct ebt_writer *w, const struct job *j)
 		if (h.ts_max > w->ts_hi)
 			w->ts_hi = h.ts_max;
 	}
+}
+
+static inline uint64_t exit_of(const struct ebt_event *e)
+{
+	return e->enter_ns + e->duration_ns;
+}
+
+/* Writes the already sorted events [0, n) of ev in chunks of at most
+ * chunk_events (the encoder's size). */
+static void write_run(struct ebt_writer *w, const struct ebt_event *ev, uint32_t n)
+{
+	for (uint32_t from = 0; from < n; from += w->o.chunk_events) {
+		uint32_t k = n - from < w->o.chunk_events ? n - from : w->o.chunk_events;
+
+		ebt_enc_sort(w->enc, ev + from, k);	/* sorted: one pass */
+		write_sorted(w, ev + from, k);
+	}
+}
+
+/*
+ * reorder_ms: merges the held events with the new buffer (stable: held ones
+ * first on ties), writes what is older than the newest exit minus hold_ns
+ * and holds the rest (at most chunk_events) for the next buffer.
+ */
+static void run_held(struct ebt_writer *w, const struct ebt_event *ev, uint32_t n)
+{
+	uint32_t i = 0, k = 0, total = 0, keep, cut;
+	uint64_t limit;
+
+	ebt_enc_sort(w->enc, ev, n);
+	while (i < w->held_n || k < n) {
+		const struct ebt_event *next = k < n ? &ev[ebt_enc_order(w->enc, k)] : NULL;
+
+		if (i < w->held_n && (!next || exit_of(&w->held[i]) <= exit_of(next))) {
+			w->merged[total++] = w->held[i++];
+		} else {
+			w->merged[total++] = *next;
+			k++;
+		}
+	}
+	limit = total ? exit_of(&w->merged[total - 1]) : 0;
+	limit = limit > w->hold_ns ? limit - w->hold_ns : 0;
+	cut = total;
+	while (cut > 0 && exit_of(&w->merged[cut - 1]) > limit)
+		cut--;
+	keep = total - cut;
+	if (keep > w->o.chunk_events) {		/* faster than chunk_events per hold */
+		keep = w->o.chunk_events;
+		cut = total - keep;
+	}
+	write_run(w, w->merged, cut);
+	memcpy(w->held, w->merged + cut, sizeof(*w->held) * keep);
+	w->held_n = keep;
+	atomic_store(&w->st_held, keep);
+}
+
+/* Writes every held event (idle writer, or close). */
+static void release_held(struct ebt_writer *w)
+{
+	write_run(w, w->held, w->held_n);
+	w->held_n = 0;
+	atomic_store(&w->st_held, 0);
+}
+
+static void run_events(struct ebt_writer *w, const struct job *j)
+{
+	const struct ebt_event *ev = w->slots[j->slot];
+
+	if (w->held) {
+		run_held(w, ev, j->n);
+		return;
+	}
+	ebt_enc_sort(w->enc, ev, j->n);
+	write_sorted(w, ev, j->n);
 }
 
 static void run_meta(struct ebt_writer *w, const struct job *j)
@@ -208,10 +290,16 @@ bool wio_drain(struct ebt_writer *w)
 		uint32_t fh;
 
 		atomic_store_explicit(&w->jobs_tail, ++tail, memory_order_release);
-		if (j.kind == JOB_STOP)
+		if (j.kind == JOB_STOP) {
+			release_held(w);
 			return false;
+		}
 		if (j.kind == JOB_META) {
 			run_meta(w, &j);
+			continue;
+		}
+		if (j.kind == JOB_RELEASE) {
+			release_held(w);
 			continue;
 		}
 		run_events(w, &j);

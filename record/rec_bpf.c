@@ -207,3 +207,47 @@ int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int
 		return -errno;
 	return 0;
 }
+
+/* Runs the flush program on cpu: 0 sent (or nothing to send), 1 busy. */
+static int flush_cpu(struct syslat *skel, int cpu)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = (__u32)cpu);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.flush_batch), &opts))
+		return -errno;
+	return opts.retval ? 1 : 0;
+}
+
+int rec_bpf_flush_stale(struct syslat *skel, uint64_t now_boot, uint64_t max_age_ns,
+			int n_cpus)
+{
+	int cpu, busy = 0;
+
+	for (cpu = 0; cpu < n_cpus && cpu < BATCH_MAX_CPUS; cpu++) {
+		uint64_t since = __atomic_load_n(&skel->bss->batch_since[cpu], __ATOMIC_RELAXED);
+
+		if (since && now_boot - since >= max_age_ns && since < now_boot)
+			busy += flush_cpu(skel, cpu) == 1;
+	}
+	return busy;
+}
+
+int rec_bpf_flush_all(struct syslat *skel, int n_cpus)
+{
+	int cpu, round, busy = 0, err = 0;
+
+	for (round = 0; round < 100; round++) {
+		busy = 0;
+		for (cpu = 0; cpu < n_cpus; cpu++) {
+			int r = flush_cpu(skel, cpu);
+
+			if (r < 0 && r != -ENXIO && !err)
+				err = r;	/* -ENXIO: an offline CPU */
+			busy += r == 1;
+		}
+		if (!busy || err)
+			break;
+		usleep(1000);	/* a program still running on that CPU */
+	}
+	return err ? err : busy ? -EBUSY : 0;
+}

@@ -139,6 +139,16 @@ int rec_bpf_tgids_left(struct syslat *skel);
 /* Sum over CPUs of drops slot; per-CPU values into percpu (n_cpus long). */
 int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int n_cpus);
 
+/* Sends the per-CPU event batches whose oldest event is at least max_age_ns
+ * old (batch_since[] in the mmapped .bss; now_boot: CLOCK_BOOTTIME). Returns
+ * how many CPUs were busy (tried again at the next call). */
+int rec_bpf_flush_stale(struct syslat *skel, uint64_t now_boot, uint64_t max_age_ns,
+			int n_cpus);
+
+/* After detaching: sends every CPU's batch, retrying a CPU whose program is
+ * still finishing. 0, -EBUSY, or -errno of the first failure. */
+int rec_bpf_flush_all(struct syslat *skel, int n_cpus);
+
 /* ---------------------------------------------------------------- time */
 
 uint64_t rec_now_ns(int clock_id);

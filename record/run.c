@@ -110,6 +110,9 @@ static int open_output(struct rec_session *s)
 	wo.mode = s->o->mode;
 	wo.overwrite = s->o->force;
 	wo.flush_ms = 1000;
+	/* per-CPU batches reach the ring up to ~20 ms late (session.c): keep
+	 * a thread's events in order across chunks with a wide margin */
+	wo.reorder_ms = 100;
 	err = ebt_writer_open(s->o->output, &wo, &s->w);
 	if (err == -EEXIST)
 		log_error("cannot create %s: file exists (use --force to replace it)",

@@ -20,6 +20,9 @@
 #define SECOND_NS 1000000000ull
 #define CLOCK_EVERY_NS (10 * SECOND_NS)
 #define FD_BATCH 1024
+/* A CPU's event batch older than this is sent by an IPI (a CPU that still
+ * runs traced syscalls sends its own after cfg_batch_age_ns, 5 ms). */
+#define BATCH_STALE_NS (10 * 1000000ull)
 #define TASK_BATCH 256
 
 #define MAX_DEPTH 32
@@ -162,6 +165,7 @@ static void reap_child(struct rec_session *s, int flags)
 /* The periodic work: never inside the ring-buffer callback. */
 static void tick(struct rec_session *s, uint64_t now)
 {
+	rec_bpf_flush_stale(s->skel, rec_now_ns(CLOCK_BOOTTIME), BATCH_STALE_NS, s->n_cpus);
 	rec_drain_tasks(&s->d, &s->net, TASK_BATCH);
 	rec_drain_fds(&s->d, &s->net, FD_BATCH);
 	if (now - s->last_flush >= FLUSH_NS) {
@@ -233,8 +237,14 @@ static void stop_child(struct rec_session *s, int stop_sig)
 
 static void final_drain(struct rec_session *s)
 {
-	if (s->skel)
+	int err;
+
+	if (s->skel) {
 		syslat__detach(s->skel);
+		err = rec_bpf_flush_all(s->skel, s->n_cpus);
+		if (err)
+			log_warn("cannot send the last per-CPU event batches: %s", strerror(-err));
+	}
 	if (s->rb)
 		ring_buffer__consume(s->rb);
 	while (rec_drain_tasks(&s->d, &s->net, REC_TASKQ_LEN))

@@ -8,6 +8,9 @@
  *   task KIND COUNT           TASK records by kind
  *   fd KIND COUNT             FD records by fd kind
  *   pids N                    distinct pids in events
+ *   disorder N                events that exited before the previous event
+ *                             of their thread in file order (must be 0: a
+ *                             thread's syscalls are sequential)
  * -v adds one line per TASK and FD record and per LOSS record.
  */
 #include <errno.h>
@@ -22,6 +25,7 @@
 #define MAX_NR 1024
 #define MAX_FD 1024
 #define MAX_PIDS 4096
+#define TID_SLOTS 65536		/* power of two; more threads are not checked */
 
 struct counts {
 	char *names[MAX_NR];
@@ -31,8 +35,30 @@ struct counts {
 	uint64_t fd[16];
 	uint32_t pids[MAX_PIDS];
 	size_t n_pids;
+	uint32_t tid_key[TID_SLOTS];	/* tid + 1; 0 = free */
+	uint64_t tid_exit[TID_SLOTS];	/* exit time of the thread's last event */
+	uint64_t disorder;
 	int verbose;
 };
+
+static void check_order(struct counts *c, const struct ebt_event *e)
+{
+	uint64_t exit = e->enter_ns + e->duration_ns;
+	uint32_t h = (e->tid * 2654435761u) & (TID_SLOTS - 1), probe;
+
+	for (probe = 0; probe < TID_SLOTS; probe++, h = (h + 1) & (TID_SLOTS - 1)) {
+		if (c->tid_key[h] == e->tid + 1) {
+			c->disorder += exit < c->tid_exit[h];
+			c->tid_exit[h] = exit;
+			return;
+		}
+		if (!c->tid_key[h]) {
+			c->tid_key[h] = e->tid + 1;
+			c->tid_exit[h] = exit;
+			return;
+		}
+	}
+}
 
 static void add_pid(struct counts *c, uint32_t pid)
 {
@@ -74,6 +100,7 @@ static void on_event(struct counts *c, const struct ebt_event *e)
 {
 	if (e->nr >= MAX_NR)
 		return;
+	check_order(c, e);
 	c->sys[e->nr]++;
 	if (e->arg0 < MAX_FD)
 		c->sysfd[e->nr][e->arg0]++;
@@ -115,6 +142,7 @@ static void print_counts(struct counts *c)
 		if (c->fd[nr])
 			printf("fd %s %" PRIu64 "\n", ebt_fd_kind_name(nr), c->fd[nr]);
 	printf("pids %zu\n", c->n_pids);
+	printf("disorder %" PRIu64 "\n", c->disorder);
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@ want "task thread 4" got.txt
 want "task exit 5" got.txt
 want "lost 0" got.txt
 want "footer 1" got.txt
+want "disorder 0" got.txt
 awk '$1=="rw_read"{print "sysfd read", $2, $3}' own.txt >fds.txt
 [ "$(wc -l <fds.txt)" = 4 ] || die "helper reported $(wc -l <fds.txt) pipes"
 while read -r line; do want "$line" got.txt; done <fds.txt

@@ -12,6 +12,7 @@ want "sysfd read $(awk '$1=="rw_read"{print $2, $3}' own.txt)" got.txt
 want "sys execve 1" got.txt
 want "lost 0" got.txt
 want "footer 1" got.txt
+want "disorder 0" got.txt
 want "task exec 1" got.txt
 want "task exit 1" got.txt
 want "pids 1" got.txt
