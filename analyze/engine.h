@@ -26,7 +26,7 @@
 #define ANA_MAX_THREADS (1u << 16)
 #define ANA_MAX_PROCS (1u << 16)
 #define ANA_MAX_FDS (1u << 18)
-#define ANA_MAX_PEND_TOTAL (1u << 16)
+#define ANA_MAX_PEND_TOTAL (1u << 18)	/* pending fd facts: a full META chunk */
 #define ANA_THREAD_PAGES 32768u	/* histogram pages: 32 MiB for threads */
 #define ANA_PROC_PAGES 16384u
 #define ANA_SYS_PAGES 16384u
@@ -134,8 +134,8 @@ struct ana_fd {
 	struct ana_req *req;	/* connection mode: its open request */
 	/* facts from an FD record newer than the events seen so far: they
 	 * describe the next incarnation of this fd number */
-	struct ana_fd_pend *pend;	/* oldest first */
-	uint32_t npend;
+	struct ana_fd_pend *pend;	/* oldest first, pend_head entries into its buffer */
+	uint32_t npend, pend_head, pend_cap;
 	bool live;		/* false: on the free list (memory reused, never freed) */
 	bool closed;		/* closed, kept in the map for the number's reuse */
 	struct ana_fd *next_free;
@@ -146,7 +146,6 @@ struct ana_fd_pend {
 	uint32_t kind;
 	char *path, *peer, *local;
 };
-#define ANA_MAX_PEND 64
 
 /* Small reads summed per (pid, path): an fd number reopened per request
  * is one file to the user. */
@@ -233,6 +232,7 @@ struct ana_file {
 	uint64_t since_ts, until_ts;	/* event-clock filter bounds */
 	bool bounds_set;
 	uint64_t meta_chunks, fd_records;
+	uint64_t pend_mark[2];		/* ts_last at the last two chunk ends */
 	struct ana_req *live, *live_tail;	/* open requests, most recent first */
 };
 
@@ -324,6 +324,7 @@ struct ana_engine {
 	struct ana_thread **dying;	/* exited threads not folded yet */
 	size_t ndying, cdying;
 	uint64_t npend;			/* pending fd facts, all fds */
+	uint64_t pend_sweep_at;		/* npend at which stale facts are folded */
 	/* histogram pages (1 KiB) left for each family: bounded memory */
 	uint64_t thr_pages, proc_pages, sys_pages;
 	/* results (filled by ana_engine_finish) */

@@ -11,6 +11,8 @@
 #include "common/log.h"
 #include "common/parse.h"
 
+#define ANA_PEND_SWEEP_MIN 4096u	/* pending facts before the first fold */
+
 struct name_flags {
 	const char *name;
 	enum ana_sys_class cls;
@@ -230,16 +232,6 @@ static int cmp_anchor(const void *a, const void *b)
 	return x->ev < y->ev ? -1 : x->ev > y->ev;
 }
 
-void ana_meta_chunk_end(struct ana_engine *e, uint32_t idx)
-{
-	struct ana_file *f = &e->files[idx];
-
-	if (!f->anchors_dirty)
-		return;
-	qsort(f->anchors, f->nanchors, sizeof(*f->anchors), cmp_anchor);
-	f->anchors_dirty = false;
-}
-
 /* Anchors are appended; out-of-order ones are sorted once per chunk. */
 static int add_anchor(struct ana_engine *e, uint32_t idx, const struct ebt_clock *c)
 {
@@ -361,26 +353,113 @@ static void pend_free(struct ana_fd_pend *p)
 	free(p->local);
 }
 
+/* Keeps the newer fact's string if it has one, else the older one's. */
+static void keep_newer(char **newer, char **older)
+{
+	if (*newer)
+		free(*older);
+	else
+		*newer = *older;
+	*older = NULL;
+}
+
+/*
+ * Folds the facts of f dated at or before mark into the newest of them:
+ * applied in time order they give the same result, and no event on the fd
+ * can still come between them (the event stream is past mark).
+ */
+static void pend_fold(struct ana_engine *e, struct ana_fd *f, uint64_t mark)
+{
+	struct ana_fd_pend *last;
+	uint32_t k = 0;
+
+	while (k < f->npend && f->pend[k].ts <= mark)
+		k++;
+	if (k < 2)
+		return;
+	last = &f->pend[k - 1];
+	for (uint32_t i = k - 1; i-- > 0;) {
+		if (last->kind == EBT_FD_UNKNOWN)
+			last->kind = f->pend[i].kind;
+		keep_newer(&last->path, &f->pend[i].path);
+		keep_newer(&last->peer, &f->pend[i].peer);
+		keep_newer(&last->local, &f->pend[i].local);
+	}
+	f->pend += k - 1;
+	f->pend_head += k - 1;
+	f->npend -= k - 1;
+	e->npend -= k - 1;
+}
+
+/*
+ * Facts of events never seen (lost, or filtered out before their fd is
+ * looked at) would otherwise wait for the trace's end: fold them, so that
+ * pending facts are bounded by fd numbers plus the facts ahead of the event
+ * stream. Runs when npend has doubled since the last pass.
+ */
+static void pend_sweep(struct ana_engine *e)
+{
+	for (size_t i = 0; i < e->fds.cap; i++) {
+		struct ana_fd *f = e->fds.vals[i];
+
+		if (e->fds.keys[i] && f->npend > 1)
+			pend_fold(e, f, e->files[f->file].pend_mark[0]);
+	}
+	e->pend_sweep_at = e->npend * 2 > ANA_PEND_SWEEP_MIN ? e->npend * 2 : ANA_PEND_SWEEP_MIN;
+}
+
+/* Also moves the file's event-stream marks the pending fd facts use. */
+void ana_meta_chunk_end(struct ana_engine *e, uint32_t idx)
+{
+	struct ana_file *f = &e->files[idx];
+
+	if (f->ts_last != f->pend_mark[1]) {
+		f->pend_mark[0] = f->pend_mark[1];
+		f->pend_mark[1] = f->ts_last;
+	}
+	if (e->npend >= e->pend_sweep_at && e->npend >= ANA_PEND_SWEEP_MIN)
+		pend_sweep(e);
+	if (!f->anchors_dirty)
+		return;
+	qsort(f->anchors, f->nanchors, sizeof(*f->anchors), cmp_anchor);
+	f->anchors_dirty = false;
+}
+
+/* Room for one more fact at the end of f's buffer. 0 or -ENOMEM. */
+static int pend_room(struct ana_fd *f)
+{
+	struct ana_fd_pend *buf = f->pend ? f->pend - f->pend_head : NULL;
+	size_t cap = f->pend_cap;
+
+	if (f->pend_head + f->npend < f->pend_cap)
+		return 0;
+	if (f->pend_head) {
+		memmove(buf, f->pend, f->npend * sizeof(*buf));
+		f->pend = buf;
+		f->pend_head = 0;
+		if (f->npend < f->pend_cap)
+			return 0;
+	}
+	if (cap >= ANA_MAX_PEND_TOTAL || alloc_grow((void **)&buf, &cap, cap + 1, sizeof(*buf)))
+		return -ENOMEM;
+	f->pend = buf;
+	f->pend_cap = (uint32_t)cap;
+	return 0;
+}
+
 static void set_pending(struct ana_engine *e, struct ana_fd *f, const struct ebt_fd *r)
 {
 	struct ana_fd_pend *p;
 	uint32_t i;
 
+	if (e->npend >= ANA_MAX_PEND_TOTAL)
+		pend_sweep(e);
 	if (e->npend >= ANA_MAX_PEND_TOTAL) {
 		ana_warn_cap(e, 4, "pending fd records");
 		return;
 	}
-	if (!f->pend) {
-		f->pend = calloc(ANA_MAX_PEND, sizeof(*f->pend));
-		if (!f->pend)
-			return;
-	}
-	if (f->npend == ANA_MAX_PEND) {
-		pend_free(&f->pend[0]);
-		memmove(f->pend, f->pend + 1, (ANA_MAX_PEND - 1) * sizeof(*f->pend));
-		f->npend--;
-		e->npend--;
-	}
+	if (pend_room(f))
+		return;
 	for (i = f->npend; i && f->pend[i - 1].ts > r->ts_ns; i--)
 		f->pend[i] = f->pend[i - 1];
 	p = &f->pend[i];
@@ -417,9 +496,17 @@ void ana_fd_apply_pending(struct ana_engine *e, struct ana_fd *f, uint64_t upto)
 		take(&f->local, &p->local);
 		pend_free(p);
 	}
-	memmove(f->pend, f->pend + n, (f->npend - n) * sizeof(*f->pend));
+	if (!n)
+		return;
 	f->npend -= n;
 	e->npend -= n;
+	if (!f->npend) {
+		f->pend -= f->pend_head;
+		f->pend_head = 0;
+	} else {
+		f->pend += n;	/* the buffer's head moves: no copy per fact */
+		f->pend_head += n;
+	}
 }
 
 void ana_fd_free(struct ana_engine *e, struct ana_fd *f)
@@ -427,14 +514,15 @@ void ana_fd_free(struct ana_engine *e, struct ana_fd *f)
 	for (uint32_t i = 0; i < f->npend; i++)
 		pend_free(&f->pend[i]);
 	e->npend -= f->npend;
-	free(f->pend);
+	if (f->pend)
+		free(f->pend - f->pend_head);
 	free(f->path);
 	free(f->peer);
 	free(f->local);
 	/* kept for reuse: threads may still hold it in their last_fd cache */
 	f->live = false;
 	f->pend = NULL;
-	f->npend = 0;
+	f->npend = f->pend_head = f->pend_cap = 0;
 	f->path = f->peer = f->local = NULL;
 	f->next_free = e->free_fds;
 	e->free_fds = f;

@@ -286,6 +286,43 @@ static void gen_fdmix(struct g *g, const struct gen_opts *o)
 	}
 }
 
+static const char *const cnames[] = {
+	"epoll_wait", "accept4", "read", "write", "socket", "connect", "close",
+};
+
+static void gen_connects(struct g *g, const struct gen_opts *o)
+{
+	const uint32_t pid = 3000, conns = 4;	/* fev() writes pid 3000 */
+	uint64_t now = TS0, start;
+	char peer[32];
+
+	header(g, o, cnames, 7);
+	task(g, EBT_TASK_SNAPSHOT, pid, pid, o->comm ? o->comm : "connects");
+	for (uint32_t c = 0; c < conns; c++) {
+		fev(g, "epoll_wait", &now, 1000000, 1, 4, SC_POLL, false);
+		snprintf(peer, sizeof(peer), "10.0.3.%u:%u", c + 1, 42000 + c);
+		fdrec(g, EBT_FDE_OPEN, EBT_FD_SOCKET, pid, (int32_t)(10 + c), now + 5000,
+		      "socket:[3]", peer);
+		fev(g, "accept4", &now, 5000, 10 + c, 3, SC_NETWORK, false);
+	}
+	for (uint32_t i = 0; i < o->requests && !g->err; i++) {
+		uint64_t fd = 10 + i % conns, d = rnd_dur(g, 20000, 400000);
+
+		fev(g, "epoll_wait", &now, 100000, 1, 4, SC_POLL, false);
+		start = now;
+		fev(g, "read", &now, 3000, 300, fd, SC_NETWORK, true);
+		fev(g, "socket", &now, 2000, 20, 2, SC_NETWORK, true);
+		snprintf(peer, sizeof(peer), "10.2.0.%u:5432", i % 4 + 1);
+		fdrec(g, EBT_FDE_UPDATE, EBT_FD_SOCKET, pid, 20, now + 30000, NULL, peer);
+		fev(g, "connect", &now, 30000, 0, 20, SC_NETWORK, true);
+		fev(g, "write", &now, 4000, 100, 20, SC_NETWORK, true);
+		fev(g, "read", &now, d, 900, 20, SC_NETWORK, true);
+		fev(g, "close", &now, 1500, 0, 20, SC_NETWORK, true);
+		fev(g, "write", &now, 4000, 900, fd, SC_NETWORK, true);
+		push_req(g->t, now - 200 - start);
+	}
+}
+
 /* Worker threads: blocking read of a request, work, write, wait again. */
 static void gen_threads(struct g *g, const struct gen_opts *o)
 {
@@ -347,6 +384,8 @@ int gen_trace(const char *path, const struct gen_opts *o, struct gen_truth *t)
 		gen_threads(&g, o);
 	else if (o->kind == GEN_FDMIX)
 		gen_fdmix(&g, o);
+	else if (o->kind == GEN_CONNECTS)
+		gen_connects(&g, o);
 	else
 		gen_random(&g, o);
 	if (o->loss) {

@@ -12,8 +12,13 @@
 
 /* GEN_FDMIX: an event-loop server doing read()/writev() on its sockets, a
  * file read, a pipe write and an eventfd read per request (categories by
- * descriptor), and tiny_burst writes of 8 bytes per response. */
-enum gen_kind { GEN_RANDOM = 0, GEN_EVLOOP, GEN_THREADS, GEN_FDMIX };
+ * descriptor), and tiny_burst writes of 8 bytes per response.
+ * GEN_CONNECTS: an event-loop server on 4 client connections (fds 10-13,
+ * peers 10.0.3.1-4) that, for request i, connects a new socket, always fd 20,
+ * to 10.2.0.(i % 4 + 1):5432 (the FD UPDATE record dated at the connect's
+ * exit, as ebpf-record writes it), writes, reads and closes it, then
+ * answers; the descriptor facts of a chunk all precede its events. */
+enum gen_kind { GEN_RANDOM = 0, GEN_EVLOOP, GEN_THREADS, GEN_FDMIX, GEN_CONNECTS };
 
 struct gen_opts {
 	enum gen_kind kind;
