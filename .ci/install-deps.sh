@@ -34,12 +34,18 @@ if [ "$(id -u)" != 0 ]; then
 	echo "  sudo apt-get install -y$missing" >&2
 	exit 1
 fi
+# make -j runs several of these at once: one apt at a time (the others then
+# find their packages installed), and apt itself waits for a busy dpkg lock.
+if [ -z "${EBT_DEPS_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+	EBT_DEPS_LOCKED=1 exec flock /var/lock/ebt-install-deps.lock sh "$0" "$what"
+fi
 echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/apt/periodic/update-success-stamp
 if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists 2>/dev/null | grep -v lock)" ] \
-	|| ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
-	apt-get update -qq >&2
-	apt-get install -y -qq --no-install-recommends $missing >&2
+	|| ! apt-get install -o DPkg::Lock::Timeout=300 -y --no-install-recommends $missing \
+		>/dev/null 2>&1; then
+	apt-get update -o DPkg::Lock::Timeout=300 -qq >&2
+	apt-get install -o DPkg::Lock::Timeout=300 -y -qq --no-install-recommends $missing >&2
 fi
 : "$stamp"
