@@ -69,6 +69,8 @@ struct ana_sys {
 	enum ana_sys_class cls;
 	bool fd_first, excluded, sock_only;
 	uint32_t new_fd_kind;	/* the return value is a new fd of this kind */
+	uint32_t sel_kinds;	/* --syscalls: with excluded set, which events
+				 * ana_event_selected() keeps */
 	bool is_dup, is_connect, is_accept, is_mux;
 	struct ana_hist h;
 	uint64_t errors;
@@ -467,6 +469,14 @@ static inline enum syscall_category ana_event_category(const struct ana_sys *s,
 		return s->cat;
 	}
 }
+
+/* --syscalls (engine_select.c): sets s->excluded (not every event kept)
+ * and s->sel_kinds from opts; then, for s->excluded, whether event ev is
+ * kept (by the kind of its fd); one left out still updates the fds it opens
+ * or closes. */
+void ana_sys_select(const struct ana_opts *o, struct ana_sys *s);
+bool ana_event_selected(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
+			const struct ana_sys *s);
 
 /* The part of s->h (and counters) in category c, for category tables:
  * the whole syscall when it never changed category. 0 or -ENOMEM. */

@@ -98,18 +98,6 @@ static int cmp_flags(const void *k, const void *v)
 	return strcmp(k, ((const struct name_flags *)v)->name);
 }
 
-static bool sys_excluded(const struct ana_opts *o, const char *name, enum syscall_category c)
-{
-	if (!o->nsyscalls)
-		return false;
-	for (uint32_t i = 0; i < o->nsyscalls; i++) {
-		if (!strcmp(o->syscalls[i], name) ||
-		    !strcmp(o->syscalls[i], syscalls_category_name(c)))
-			return false;
-	}
-	return true;
-}
-
 static int sys_new(struct ana_engine *e, const char *name)
 {
 	const struct name_flags *nf;
@@ -146,7 +134,7 @@ static int sys_new(struct ana_engine *e, const char *name)
 	s->is_accept = !strncmp(name, "accept", 6);
 	s->is_connect = !strcmp(name, "connect");
 	s->is_mux = s->cls == ANA_CL_POLLWAIT && (strstr(name, "poll") || strstr(name, "select"));
-	s->excluded = sys_excluded(e->opts, name, s->cat);
+	ana_sys_select(e->opts, s);
 	e->sys[e->nsys] = s;
 	return (int)e->nsys++;
 }
