@@ -258,8 +258,10 @@ static inline uint32_t window_idx(struct ana_engine *e, uint64_t wall)
 	return window_idx_slow(e, wall);
 }
 
-static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_event *ev,
-		       uint64_t w, bool err, uint32_t idx)
+/* Returns the window: valid until the windows widen (e->win_width grows). */
+static struct ana_window *window_add(struct ana_engine *e, uint64_t wall,
+				     const struct ebt_event *ev, uint64_t w, bool err,
+				     uint32_t idx)
 {
 	struct ana_window *x = &e->win[window_idx(e, wall)];
 
@@ -269,6 +271,7 @@ static void window_add(struct ana_engine *e, uint64_t wall, const struct ebt_eve
 		ana_hist_add(&x->h, ev->duration_ns, w);
 	if (err)
 		x->errors += w;
+	return x;
 }
 
 struct ana_window *ana_window_of(struct ana_engine *e, uint64_t wall)
@@ -449,12 +452,16 @@ static void __attribute__((noinline)) alt_account(struct ana_ev_ctx *c, uint64_t
 	}
 }
 
-static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall)
+/* win is the event's window as of window width width. */
+static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall,
+		    struct ana_window *win, uint64_t width)
 {
-	/* looked up again: closing a request may have widened the windows */
-	struct ana_window *win = &e->win[window_idx(e, wall)];
 	const struct ebt_event *ev = c->ev;
 	uint64_t ns = ev->duration_ns * c->w;
+
+	/* closing a request may have widened the windows since */
+	if (__builtin_expect(e->win_width != width, 0))
+		win = &e->win[window_idx(e, wall)];
 
 	if (__builtin_expect(c->cat != c->sys->cat, 0)) {
 		alt_account(c, ns);
@@ -542,8 +549,9 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	uint32_t slot = ev->nr < 1024 ? ev->nr : 1023;
 	struct ana_ev_ctx c = { .ev = ev, .file = file, .req_id = -1 };
 	bool err = ev->ret < 0 && ev->ret >= -4095;
+	struct ana_window *win;
+	uint64_t wall, width;
 	uint32_t hidx;
-	uint64_t wall;
 	int sid;
 
 	if (ev->flags & EBT_EV_COMPAT)
@@ -555,8 +563,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		return;
 	c.sid = (uint32_t)sid;
 	c.sys = e->sys[sid];
-	if ((c.sys->excluded && !ana_event_selected(e, file, ev, c.sys)) ||
-	    ev->enter_ns < F->since_ts || ev->enter_ns > F->until_ts)
+	if (c.sys->excluded || ev->enter_ns < F->since_ts || ev->enter_ns > F->until_ts)
 		return;
 	c.t = thread_of(e, file, ev);
 	if (!c.t)
@@ -583,12 +590,13 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	else if (c.sys->cls == ANA_CL_READ || c.sys->cls == ANA_CL_WRITE)
 		c.sys->tiny += (ev->ret > 0 && ev->ret <= ANA_TINY_IO) ? c.w : 0;
 	wall = ev->enter_ns + (uint64_t)F->wall_off;
-	window_add(e, wall, ev, c.w, err, hidx);
+	win = window_add(e, wall, ev, c.w, err, hidx);
+	width = e->win_width;
 	if (c.sys->fd_first)
 		c.fd = fd_event(e, file, ev, c.sys, c.w, c.t);
 	c.cat = ana_event_category(c.sys, c.fd);
 	ana_req_event(e, &c);
-	account(e, &c, wall);
+	account(e, &c, wall, win, width);
 	if (c.fd && c.sys->cls == ANA_CL_WRITE && ev->ret > 0 && ev->ret <= ANA_TINY_IO)
 		tiny_write(&c);
 	if (ev->stack_id)

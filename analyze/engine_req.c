@@ -121,13 +121,15 @@ void ana_req_close(struct ana_engine *e, struct ana_req *r, bool complete)
 	keep_slowest(e, r);
 	if (e->sql)
 		ana_sqlsink_request(e, r);
-	/* unlink */
-	t = e->tcache[r->tid & 255];	/* usually the thread of the last event */
-	if (!t || t->req != r)
-		t = ana_map_get(&e->threads, (uint64_t)r->file << 32 | r->tid);
-	if (t && t->req == r)
-		t->req = NULL;
-	if (r->fd >= 0) {
+	/* unlink: only thread-mode requests hang off a thread (t->req), only
+	 * connection-mode ones off an fd (f->req) */
+	if (r->method == ANA_REQ_THREAD) {
+		t = e->tcache[r->tid & 255];	/* usually the thread of the last event */
+		if (!t || t->req != r)
+			t = ana_map_get(&e->threads, (uint64_t)r->file << 32 | r->tid);
+		if (t && t->req == r)
+			t->req = NULL;
+	} else if (r->fd >= 0) {
 		f = ana_fd_get(e, r->file, r->pid, r->fd, false);
 		if (f && f->req == r)
 			f->req = NULL;
@@ -271,13 +273,14 @@ static bool conn_server_io(struct ana_engine *e, struct ana_ev_ctx *c)
 	return true;
 }
 
-static void conn_event(struct ana_engine *e, struct ana_ev_ctx *c)
+/* sock: is_sock(e, c), computed once per event by ana_req_event() */
+static void conn_event(struct ana_engine *e, struct ana_ev_ctx *c, bool sock)
 {
 	struct ana_req *cur = thread_cur(c->t);
 	enum ana_sys_class cls = c->sys->cls;
 	struct ana_fd *f = c->fd;
 
-	if (is_sock(e, c) && cls != ANA_CL_POLLWAIT) {
+	if (sock && cls != ANA_CL_POLLWAIT) {
 		if (f->role == ANA_ROLE_SERVER && conn_server_io(e, c))
 			return;
 	}
@@ -294,12 +297,12 @@ static void conn_event(struct ana_engine *e, struct ana_ev_ctx *c)
 		attribute(e, cur, c);
 }
 
-static void thread_event(struct ana_engine *e, struct ana_ev_ctx *c)
+static void thread_event(struct ana_engine *e, struct ana_ev_ctx *c, bool sock)
 {
 	struct ana_thread *t = c->t;
 	struct ana_req *r = live_or_null(t->req);
 	enum ana_sys_class cls = c->sys->cls;
-	bool sockio = is_sock(e, c) && c->fd->role == ANA_ROLE_SERVER;
+	bool sockio = sock && c->fd->role == ANA_ROLE_SERVER;
 
 	if (cls == ANA_CL_READ && sockio && c->ev->ret <= 0 && (!r || r->state == ST_WRITING)) {
 		/* EOF or a failed read after the response: the client is gone or
@@ -336,48 +339,60 @@ static void thread_event(struct ana_engine *e, struct ana_ev_ctx *c)
 		attribute(e, r, c);
 }
 
-void ana_req_event(struct ana_engine *e, struct ana_ev_ctx *c)
+/* The method of process p, decided at its first request-like event (0:
+ * not yet, and the event is no request's). */
+static int __attribute__((noinline)) pick_method(struct ana_engine *e, struct ana_ev_ctx *c,
+						 struct ana_proc *p, bool sock)
 {
 	enum ana_req_method want = e->opts->requests;
-	enum ana_sys_class cls = c->sys->cls;
-	struct ana_proc *p = c->t->proc;
 	int m;
 
-	if (want == ANA_REQ_NONE || !p) {
+	if (want != ANA_REQ_AUTO)
+		m = want;
+	else if (c->sys->cls == ANA_CL_READ && c->ev->ret > 0 && sock &&
+		 c->fd->role != ANA_ROLE_CLIENT)
+		m = p->saw_poll ? ANA_REQ_CONNECTION : ANA_REQ_THREAD;
+	else
+		return 0;
+	p->method = m;
+	if (m == ANA_REQ_CONNECTION)
+		e->procs_conn++;
+	else
+		e->procs_thread++;
+	return m;
+}
+
+void ana_req_event(struct ana_engine *e, struct ana_ev_ctx *c)
+{
+	enum ana_sys_class cls = c->sys->cls;
+	struct ana_proc *p = c->t->proc;
+	bool sock;
+	int m;
+
+	if (!p || e->opts->requests == ANA_REQ_NONE) {
 		c->idle = cls == ANA_CL_POLLWAIT || cls == ANA_CL_BLOCK;
 		return;
 	}
 	if (c->sys->is_mux)
 		p->saw_poll = true;
+	sock = is_sock(e, c);
 	/* a socket we connected, or first wrote to, is a client: its traffic
 	 * is part of the request in progress, never the start of one */
-	if (c->fd && c->fd->role == ANA_ROLE_UNKNOWN && is_sock(e, c)) {
+	if (sock && c->fd->role == ANA_ROLE_UNKNOWN) {
 		if (cls == ANA_CL_READ && c->ev->ret > 0)
 			c->fd->role = ANA_ROLE_SERVER;
 		else if (cls == ANA_CL_WRITE)
 			c->fd->role = ANA_ROLE_CLIENT;
 	}
 	m = p->method;
-	if (!m && want != ANA_REQ_AUTO)
-		m = want;
-	else if (!m && cls == ANA_CL_READ && c->ev->ret > 0 && is_sock(e, c) &&
-		 c->fd->role != ANA_ROLE_CLIENT)
-		m = p->saw_poll ? ANA_REQ_CONNECTION : ANA_REQ_THREAD;
-	else if (!m) {
-		c->idle = cls == ANA_CL_POLLWAIT || cls == ANA_CL_BLOCK;
-		return;
-	}
-	if (!p->method) {
-		p->method = m;
-		if (m == ANA_REQ_CONNECTION)
-			e->procs_conn++;
-		else
-			e->procs_thread++;
-	}
+	if (__builtin_expect(!m, 0))
+		m = pick_method(e, c, p, sock);
 	if (m == ANA_REQ_CONNECTION)
-		conn_event(e, c);
+		conn_event(e, c, sock);
+	else if (m)
+		thread_event(e, c, sock);
 	else
-		thread_event(e, c);
+		c->idle = cls == ANA_CL_POLLWAIT || cls == ANA_CL_BLOCK;
 }
 
 /* Closes the requests of file silent for longer than the timeout; the list

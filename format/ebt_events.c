@@ -513,8 +513,33 @@ static size_t safe_rows(const struct col *cols)
 		ev++;                                                           \
 	} while (0)
 
-#define GET_FAST(c, out) get_uv_fast(&(c)->p, out)
+/* c: a cursor (const uint8_t *) for GET_FAST, a struct col * for GET_SAFE */
+#define GET_FAST(c, out) get_uv_fast(&(c), out)
 #define GET_SAFE(c, out) ebt_get_uvarint(&(c)->p, (c)->end, out)
+
+/*
+ * Rows [ev, end) from columns holding 10 readable bytes per row. The
+ * cursors are locals here, kept in registers (through cols they would be
+ * stored and loaded again for every value).
+ */
+static int decode_fast(const struct ebt_dec *d, struct col *cols, uint32_t n_keys,
+		       uint64_t *exit_io, struct ebt_event *ev, const struct ebt_event *end)
+{
+	const uint8_t *ck = cols[EBT_COL_KEY].p, *cx = cols[EBT_COL_EXIT_DELTA].p;
+	const uint8_t *cd = cols[EBT_COL_DURATION].p, *cr = cols[EBT_COL_RET].p;
+	const uint8_t *cc = cols[EBT_COL_CPU].p;
+	uint64_t exit = *exit_io;
+
+	while (ev < end)
+		DECODE_ROW(GET_FAST);
+	cols[EBT_COL_KEY].p = ck;
+	cols[EBT_COL_EXIT_DELTA].p = cx;
+	cols[EBT_COL_DURATION].p = cd;
+	cols[EBT_COL_RET].p = cr;
+	cols[EBT_COL_CPU].p = cc;
+	*exit_io = exit;
+	return 0;
+}
 
 static int decode_rows(struct ebt_dec *d, struct col *cols, uint32_t count,
 		       uint32_t n_keys, uint64_t exit, struct ebt_event *out)
@@ -527,14 +552,17 @@ static int decode_rows(struct ebt_dec *d, struct col *cols, uint32_t count,
 	while (ev < stop) {
 		size_t safe = safe_rows(cols);
 		struct ebt_event *fast_end;
+		int err;
 
 		if (!safe) {
 			DECODE_ROW(GET_SAFE);
 			continue;
 		}
 		fast_end = (size_t)(stop - ev) < safe ? stop : ev + safe;
-		while (ev < fast_end)
-			DECODE_ROW(GET_FAST);
+		err = decode_fast(d, cols, n_keys, &exit, ev, fast_end);
+		if (err)
+			return err;
+		ev = fast_end;
 	}
 	for (int id = EBT_COL_KEY; id <= EBT_COL_CPU; id++) {
 		if (cols[id].p != cols[id].end)

@@ -52,6 +52,36 @@ Test(analyze_hist, bucket_bounds_hold_every_value)
 	cr_assert_eq(ana_hist_index(UINT64_MAX) / ANA_HIST_SUB, ANA_HIST_PAGES - 1);
 }
 
+/* The edges of every page: 2^k - 1, 2^k, 2^k + 1, and all values < 1024. */
+Test(analyze_hist, index_at_every_power_of_two)
+{
+	uint32_t prev = 0;
+
+	for (uint64_t v = 0; v < 1024; v++) {
+		uint32_t idx = ana_hist_index(v);
+
+		cr_assert(v >= ana_hist_bucket_low(idx) &&
+			  v - ana_hist_bucket_low(idx) < ana_hist_bucket_width(idx), "v %llu",
+			  (unsigned long long)v);
+		cr_assert(idx == prev || idx == prev + 1, "v %llu: index %u after %u",
+			  (unsigned long long)v, idx, prev);
+		prev = idx;
+	}
+	for (int k = 7; k < 64; k++) {
+		uint64_t p = 1ull << k;
+		const uint64_t vs[] = { p - 1, p, p + 1, p | (p >> 1), p + (p - 1) };
+
+		for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+			uint32_t idx = ana_hist_index(vs[i]);
+			uint64_t lo = ana_hist_bucket_low(idx);
+
+			cr_assert(vs[i] >= lo && vs[i] - lo < ana_hist_bucket_width(idx),
+				  "v %llu idx %u", (unsigned long long)vs[i], idx);
+		}
+		cr_assert_eq(ana_hist_index(p), (uint32_t)(k - 6) * ANA_HIST_SUB, "2^%d", k);
+	}
+}
+
 Test(analyze_hist, quantiles_within_bound_of_brute_force)
 {
 	const uint64_t n = 200000;
