@@ -563,7 +563,8 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		return;
 	c.sid = (uint32_t)sid;
 	c.sys = e->sys[sid];
-	if (c.sys->excluded || ev->enter_ns < F->since_ts || ev->enter_ns > F->until_ts)
+	if ((c.sys->excluded && !ana_event_selected(e, file, ev, c.sys)) ||
+	    ev->enter_ns < F->since_ts || ev->enter_ns > F->until_ts)
 		return;
 	c.t = thread_of(e, file, ev);
 	if (!c.t)
