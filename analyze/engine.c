@@ -307,16 +307,43 @@ static bool matches_filters(struct ana_engine *e, struct ana_thread *t)
 	return ok;
 }
 
+/*
+ * ana_fd_get(e, file, pid, fd, true) through thread t's cache of the two fds
+ * it used last (a live entry is the one the map holds for its key): a
+ * thread mostly alternates between a connection and a file it opens,
+ * writes and closes per request.
+ */
+static inline struct ana_fd *fd_of(struct ana_engine *e, struct ana_thread *t,
+				   uint32_t file, uint32_t pid, int32_t fd)
+{
+	struct ana_fd *f = t->last_fd[0];
+
+	if (!f || !f->live || f->fd != fd || f->pid != pid || f->file != file) {
+		f = t->last_fd[1];
+		if (!f || !f->live || f->fd != fd || f->pid != pid || f->file != file)
+			f = ana_fd_get(e, file, pid, fd, true);
+		if (!f)
+			return NULL;
+		t->last_fd[1] = t->last_fd[0];
+		t->last_fd[0] = f;
+	}
+	if (f->closed) {
+		f->closed = false;	/* the number is in use again */
+		e->fds_closed--;
+	}
+	return f;
+}
+
 /* The return value of some syscalls is a new fd: learn its kind. */
 static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
-		       const struct ana_sys *s)
+		       const struct ana_sys *s, struct ana_thread *t)
 {
 	uint64_t end = ev->enter_ns + ev->duration_ns;
 	struct ana_fd *f, *src;
 
 	if (ev->ret < 0 || ev->ret > INT32_MAX)
 		return;
-	f = ana_fd_get(e, file, ev->pid, (int32_t)ev->ret, true);
+	f = fd_of(e, t, file, ev->pid, (int32_t)ev->ret);
 	if (!f)
 		return;
 	if (f->syscalls || f->kind)
@@ -343,25 +370,14 @@ static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_eve
 static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
 			       const struct ana_sys *s, uint64_t w, struct ana_thread *t)
 {
-	struct ana_fd *f = t->last_fd[0];
 	uint64_t end = ev->enter_ns + ev->duration_ns;
-	int32_t fd = (int32_t)ev->arg0;
+	struct ana_fd *f;
 
 	if (ev->arg0 > INT32_MAX)
 		return NULL;
-	if (!f || !f->live || f->fd != fd || f->pid != ev->pid || f->file != file) {
-		f = t->last_fd[1];
-		if (!f || !f->live || f->fd != fd || f->pid != ev->pid || f->file != file)
-			f = ana_fd_get(e, file, ev->pid, fd, true);
-		if (!f)
-			return NULL;
-		t->last_fd[1] = t->last_fd[0];
-		t->last_fd[0] = f;
-	}
-	if (f->closed) {
-		f->closed = false;	/* the number is in use again */
-		e->fds_closed--;
-	}
+	f = fd_of(e, t, file, ev->pid, (int32_t)ev->arg0);
+	if (!f)
+		return NULL;
 	if (f->npend && end >= f->pend[0].ts)
 		ana_fd_apply_pending(e, f, end);
 	if (!f->first_ts)
@@ -605,7 +621,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	if (c.fd && !c.idle && c.fd->kind == EBT_FD_SOCKET)
 		c.fd->net_ns += ev->duration_ns * c.w;
 	if (c.sys->new_fd_kind || c.sys->is_dup)
-		fd_created(e, file, ev, c.sys);
+		fd_created(e, file, ev, c.sys, c.t);
 	if (c.sys->cls == ANA_CL_CLOSE && c.fd && (ev->ret == 0 || ev->ret == -4))
 		ana_fd_release(e, c.fd);
 	if (e->sql)
