@@ -264,8 +264,6 @@ static int analyze_one(const struct ana_opts *o, const char *path, struct ana_en
 
 	one.inputs[0] = path;
 	one.ninputs = 1;
-	one.sqlite = NULL;
-	one.csv_dir = NULL;
 	one.viz = NULL;
 	return ana_analyze_files(&one, out);
 }
@@ -284,6 +282,21 @@ static int write_diff(const struct ana_opts *o, const struct ana_diff *d, FILE *
 	}
 }
 
+int ana_diff_check(const struct ana_opts *o, char *err, size_t errlen)
+{
+	const char *what = NULL;
+
+	if (o->ninputs != 2)
+		what = "diff takes two traces, BEFORE and AFTER";
+	else if (o->report == ANA_REPORT_CSV || o->report == ANA_REPORT_PROM)
+		what = "diff writes --report text, md, json or html";
+	else if (o->export_fmt || o->sqlite || o->csv_dir || o->follow || o->listen)
+		what = "diff takes no --export, --sqlite, --csv-dir, --follow or --listen";
+	if (what)
+		snprintf(err, errlen, "%s", what);
+	return what ? -EINVAL : 0;
+}
+
 int ana_diff_main(const struct ana_opts *o)
 {
 	struct ana_engine *a = NULL, *b = NULL;
@@ -291,11 +304,6 @@ int ana_diff_main(const struct ana_opts *o)
 	FILE *f = stdout;
 	int err;
 
-	if (o->ninputs != 2 || o->report == ANA_REPORT_CSV || o->export_fmt) {
-		log_error("diff takes two traces, BEFORE and AFTER, and --report text, md,"
-			  " json or html");
-		return -EINVAL;
-	}
 	err = analyze_one(o, o->inputs[0], &a);
 	if (!err)
 		err = analyze_one(o, o->inputs[1], &b);

@@ -79,7 +79,11 @@ int ana_diff_text(const struct ana_diff *d, FILE *f, bool md);
 int ana_diff_json(const struct ana_diff *d, FILE *f);
 int ana_diff_html(const struct ana_diff *d, FILE *f);
 
-/* The verb: opts->inputs are BEFORE and AFTER. 0 or -errno (logged). */
+/* Usage of the verb: two traces, a report it writes (text, md, json,
+ * html), nothing but the report. 0, or -EINVAL with the reason in err. */
+int ana_diff_check(const struct ana_opts *o, char *err, size_t errlen);
+
+/* The verb: o passed ana_diff_check(). 0 or -errno (logged). */
 int ana_diff_main(const struct ana_opts *o);
 
 #endif

@@ -26,13 +26,26 @@ static int cmd_diff(struct ana_opts *o)
 	return ana_diff_main(o);
 }
 
+/* info prints each trace's metadata on stdout: no report, no other output */
+static int check_info(const struct ana_opts *o, char *err, size_t len)
+{
+	if (!o->output && !o->sqlite && !o->csv_dir && !o->export_fmt && !o->follow &&
+	    !o->listen)
+		return 0;
+	snprintf(err, len, "info takes no -o, --sqlite, --csv-dir, --export, --follow or "
+		 "--listen");
+	return -EINVAL;
+}
+
 static const struct verb {
 	const char *name;
 	int (*fn)(struct ana_opts *o);
 	const char *summary;
+	/* the verb's own usage rules, after ana_opts_validate(); may be NULL */
+	int (*check)(const struct ana_opts *o, char *err, size_t len);
 } verbs[] = {
-	{ "info", cmd_info, "print a trace's metadata without analysing it" },
-	{ "diff", cmd_diff, "compare two traces: before and after a change" },
+	{ "info", cmd_info, "print a trace's metadata without analysing it", check_info },
+	{ "diff", cmd_diff, "compare two traces: before and after a change", ana_diff_check },
 };
 
 static int usage_error(const char *msg)
@@ -54,7 +67,7 @@ static void resolve(struct ana_opts *o)
 
 int main(int argc, char **argv)
 {
-	const struct verb *v = &(const struct verb){ "", cmd_analyze, "" };
+	const struct verb *v = &(const struct verb){ "", cmd_analyze, "", NULL };
 	struct ana_opts o;
 	char err[256] = "";
 	int rc;
@@ -79,6 +92,8 @@ int main(int argc, char **argv)
 	}
 	if (!rc)
 		rc = ana_opts_validate(&o, err, sizeof(err));
+	if (!rc && v->check)
+		rc = v->check(&o, err, sizeof(err));
 	if (rc) {
 		ana_opts_free(&o);
 		return usage_error(err);

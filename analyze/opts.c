@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyze/http.h"
 #include "common/parse.h"
 
 void ana_opts_init(struct ana_opts *o)
@@ -403,6 +404,9 @@ int ana_opts_parse(struct ana_opts *o, int argc, char **argv, char *err, size_t 
 
 int ana_opts_validate(const struct ana_opts *o, char *err, size_t len)
 {
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+
 	if (!o->ninputs)
 		return fail(err, len, "no trace file given");
 	if (o->since.set && o->until.set && o->since.relative == o->until.relative &&
@@ -415,10 +419,10 @@ int ana_opts_validate(const struct ana_opts *o, char *err, size_t len)
 	if ((o->follow || o->listen) &&
 	    (o->report == ANA_REPORT_HTML || o->export_fmt != ANA_EXPORT_NONE))
 		return fail(err, len, "--follow/--listen cannot make html or --export");
-	if (o->follow && o->ninputs != 1)
-		return fail(err, len, "--follow reads exactly one trace");
-	if (o->linger_set && !o->listen)
-		return fail(err, len, "--linger needs --listen");
+	/* an address that does not parse or resolve is a usage error; one
+	 * that cannot be bound fails later (exit 1) */
+	if (o->listen && ana_http_parse_addr(o->listen, &ss, &sslen, err, len))
+		return -EINVAL;
 	if (o->sqlite && o->output && !strcmp(o->sqlite, o->output))
 		return fail(err, len, "--sqlite and --output name the same file");
 	return 0;

@@ -80,8 +80,9 @@ void ana_opts_free(struct ana_opts *o);
  */
 int ana_opts_parse(struct ana_opts *o, int argc, char **argv, char *err, size_t errlen);
 
-/* Checks combinations (inputs given, csv needs -o or --csv-dir, ...).
- * 0 or -EINVAL with err. */
+/* Checks combinations (inputs given, csv needs -o or --csv-dir, ...) and
+ * that a --listen address parses and resolves. 0 or -EINVAL with err (a
+ * usage error). */
 int ana_opts_validate(const struct ana_opts *o, char *err, size_t errlen);
 
 /* Reads the `analysis` mapping of a YAML file into o; other sections are

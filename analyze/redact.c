@@ -177,12 +177,30 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* A --key that does not decode is a usage error (a key file's content is
+ * checked when it is read). */
+static int check_key_hex(const char *hex, char *err, size_t errlen)
+{
+	uint8_t key[ANA_RED_KEY_MAX];
+	int n = ana_redact_parse_key(hex, strlen(hex), key);
+
+	memset(key, 0, sizeof(key));
+	if (n < 0)
+		return fail(err, errlen, "redact: --key needs %u to %u bytes as hex digits",
+			    ANA_RED_KEY_MIN, ANA_RED_KEY_MAX);
+	return 0;
+}
+
 static int parse_one(struct ana_redact_opts *o, int c, const char *arg, char *err,
 		     size_t errlen)
 {
 	switch (c) {
 	case 'k': o->key_file = arg; break;
-	case 'K': o->key_hex = arg; break;
+	case 'K':
+		if (check_key_hex(arg, err, errlen))
+			return -EINVAL;
+		o->key_hex = arg;
+		break;
 	case 'S': o->save_key = arg; break;
 	case 'P': o->keep_ports = true; break;
 	case 'W': o->whole_cmdline = true; break;

@@ -27,5 +27,5 @@ grep -q "^Try 'ebpf-analyze redact --help'.$" err || die "usage hint: $(cat err)
 $RED --what bogus t.ebt x.ebt 2>/dev/null
 [ $? = 2 ] || die "bad --what: want exit 2"
 $RED --key 0011 t.ebt x.ebt 2>/dev/null
-[ $? = 1 ] || die "short key: want exit 1"
+[ $? = 2 ] || die "short key: want exit 2 (a bad option value)"
 echo ok

@@ -307,7 +307,7 @@ Test(redact_file, saved_key_gives_the_same_tokens)
 	cr_assert_neq(system(cmd), 0, "a new random key, other tokens");
 	cr_assert_eq(run_main("--save-key", key, in, out3, NULL), 1, "key file exists");
 	cr_assert_eq(run_main("--bogus", in, out3, NULL, NULL), 2);
-	cr_assert_eq(run_main("--key", "abcd", in, out3, NULL), 1, "short key");
+	cr_assert_eq(run_main("--key", "abcd", in, out3, NULL), 2, "short key: usage error");
 	free(key);
 	free(out2);
 	free(out3);
