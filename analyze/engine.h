@@ -326,7 +326,7 @@ struct ana_engine {
 	struct ana_thread **dying;	/* exited threads not folded yet */
 	size_t ndying, cdying;
 	uint64_t npend;			/* pending fd facts, all fds */
-	uint64_t pend_sweep_at;		/* npend at which stale facts are folded */
+	uint64_t pend_sweep_at;		/* FD records seen before the next fold */
 	/* histogram pages (1 KiB) left for each family: bounded memory */
 	uint64_t thr_pages, proc_pages, sys_pages;
 	/* results (filled by ana_engine_finish) */

@@ -379,21 +379,36 @@ static void pend_fold(struct ana_engine *e, struct ana_fd *f, uint64_t mark)
 	e->npend -= k - 1;
 }
 
+static uint64_t fd_records(const struct ana_engine *e)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < e->nfiles; i++)
+		n += e->files[i].fd_records;
+	return n;
+}
+
 /*
  * Facts of events never seen (lost, or filtered out before their fd is
  * looked at) would otherwise wait for the trace's end: fold them, so that
  * pending facts are bounded by fd numbers plus the facts ahead of the event
- * stream. Runs when npend has doubled since the last pass.
+ * stream. Runs at a chunk's end (marks only move there), once as many FD
+ * records as pending facts (and a quarter of the fd map) came since the
+ * last pass: the passes over the map cost O(1) per record.
  */
 static void pend_sweep(struct ana_engine *e)
 {
+	uint64_t gap = e->fds.cap / 4;
+
 	for (size_t i = 0; i < e->fds.cap; i++) {
 		struct ana_fd *f = e->fds.vals[i];
 
 		if (e->fds.keys[i] && f->npend > 1)
 			pend_fold(e, f, e->files[f->file].pend_mark[0]);
 	}
-	e->pend_sweep_at = e->npend * 2 > ANA_PEND_SWEEP_MIN ? e->npend * 2 : ANA_PEND_SWEEP_MIN;
+	if (gap < e->npend)
+		gap = e->npend;
+	e->pend_sweep_at = fd_records(e) + (gap > ANA_PEND_SWEEP_MIN ? gap : ANA_PEND_SWEEP_MIN);
 }
 
 /* Also moves the file's event-stream marks the pending fd facts use. */
@@ -405,7 +420,7 @@ void ana_meta_chunk_end(struct ana_engine *e, uint32_t idx)
 		f->pend_mark[0] = f->pend_mark[1];
 		f->pend_mark[1] = f->ts_last;
 	}
-	if (e->npend >= e->pend_sweep_at && e->npend >= ANA_PEND_SWEEP_MIN)
+	if (e->npend >= ANA_PEND_SWEEP_MIN && fd_records(e) >= e->pend_sweep_at)
 		pend_sweep(e);
 	if (!f->anchors_dirty)
 		return;
@@ -440,9 +455,7 @@ static void set_pending(struct ana_engine *e, struct ana_fd *f, const struct ebt
 	struct ana_fd_pend *p;
 	uint32_t i;
 
-	if (e->npend >= ANA_MAX_PEND_TOTAL)
-		pend_sweep(e);
-	if (e->npend >= ANA_MAX_PEND_TOTAL) {
+	if (e->npend >= ANA_MAX_PEND_TOTAL) {	/* folding waits for the chunk's end */
 		ana_warn_cap(e, 4, "pending fd records");
 		return;
 	}

@@ -3,6 +3,8 @@
  * on a reused fd number keeps its own peer, and facts whose events are never
  * looked at do not pile up. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/unit/analyze/util.h"
@@ -67,4 +69,43 @@ Test(analyze_fd_peers, unconsumed_facts_stay_bounded, .timeout = 60)
 		     (unsigned long long)c.e->npend);
 	cr_assert_not(c.e->cap_warned[4]);
 	tctx_done(&c);
+}
+
+/* More records ahead of the events than the cap: the extra ones are dropped
+ * (with a warning) at constant cost each, not a pass over all fds each. */
+Test(analyze_fd_peers, records_beyond_the_cap_cost_no_pass_each, .timeout = 20)
+{
+	struct ebt_writer_opts wo = { .inline_io = true, .overwrite = true, .level = 1 };
+	struct ebt_event ev = { .enter_ns = 1000, .duration_ns = 10, .pid = 1, .tid = 1 };
+	char dir[] = "/tmp/ana-flood-XXXXXX", path[64], cmd[96];
+	struct ana_engine *e = NULL;
+	struct ebt_writer *w;
+	struct ana_opts o;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.ebt", dir);
+	cr_assert_eq(ebt_writer_open(path, &wo, &w), 0);
+	for (uint32_t i = 0; i < ANA_MAX_PEND_TOTAL + 40000; i++) {
+		struct ebt_record r = { .kind = EBT_REC_FD };
+
+		r.fd.event = EBT_FDE_OPEN;
+		r.fd.kind = EBT_FD_SOCKET;
+		r.fd.pid = 1;
+		r.fd.fd = (int32_t)(i % 200000);
+		r.fd.ts_ns = 1000000000000ull + i;	/* all after the one event */
+		r.fd.peer = ebt_str_c("10.9.9.9:1");
+		cr_assert_eq(ebt_writer_add_record(w, &r), 0);
+	}
+	cr_assert_eq(ebt_writer_append(w, &ev), 0);
+	cr_assert_eq(ebt_writer_close(w, NULL), 0);
+	ana_opts_init(&o);
+	o.inputs[0] = path;
+	o.ninputs = 1;
+	o.verbosity = -1;
+	cr_assert_eq(ana_analyze_files(&o, &e), 0);
+	cr_assert_eq(e->npend, ANA_MAX_PEND_TOTAL);
+	cr_assert(e->cap_warned[4]);
+	ana_engine_free(e);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
 }
