@@ -118,6 +118,9 @@ _Static_assert(!BATCH_SIZE_OK(sizeof(struct task_event)) &&
 /* Values of the tgids map (traced processes). */
 #define TGID_ACTIVE	1		/* every syscall is traced */
 #define TGID_PENDING	2		/* launch mode: traced from its execve on */
+#define TGID_UNTRACED	3		/* task storage only: a thread of a process
+					 * that is not traced, remembered so its
+					 * next syscalls skip the tgids hash */
 
 /* Index of the per-CPU drops map: what could not be reserved, and what the
  * filters dropped on purpose. */

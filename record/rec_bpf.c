@@ -162,7 +162,11 @@ int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state)
 
 	err = bpf_map__update_elem(skel->maps.tgids, &tgid, sizeof(tgid), &state,
 				   sizeof(state), BPF_ANY);
-	return err ? -errno : 0;
+	if (err)
+		return -errno;
+	/* threads that already ran while untraced look again */
+	__atomic_add_fetch(&skel->bss->tgids_gen, 1, __ATOMIC_SEQ_CST);
+	return 0;
 }
 
 int rec_bpf_has_tgid(struct syslat *skel, uint32_t tgid)

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The BPF programs themselves, loaded and attached for real (root only;
+ * without privileges the tests skip, and fail under EBT_REQUIRE_BPF=1):
+ * per-CPU batches reach user space whole and only for traced processes, and
+ * a process added to the traced set after its threads were remembered as
+ * untraced is traced from then on.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/syscall_event.h"
+#include "record/rec_internal.h"
+#include "syslat.skel.h"
+
+struct seen {
+	uint32_t pid;
+	uint64_t getppid;	/* events of pid with nr getppid */
+	uint64_t other_pids;	/* events of any other process */
+	uint64_t batches, bad;
+};
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	const struct event_batch *b = data;
+	struct seen *s = ctx;
+	uint32_t n;
+
+	if (!BATCH_SIZE_OK(size))
+		return 0;	/* task events */
+	n = (uint32_t)((size - BATCH_HDR_LEN) / sizeof(struct syscall_event));
+	if (b->magic != BATCH_MAGIC || b->count != n || n > BATCH_EVENTS) {
+		s->bad++;
+		return 0;
+	}
+	s->batches++;
+	for (uint32_t i = 0; i < n; i++) {
+		if (b->ev[i].tgid != s->pid)
+			s->other_pids++;
+		else if (b->ev[i].nr == SYS_getppid)
+			s->getppid++;
+	}
+	return 0;
+}
+
+static bool can_bpf(void)
+{
+	char why[128];
+
+	if (geteuid() == 0 && !rec_bpf_privileged(why, sizeof(why)))
+		return true;
+	if (getenv("EBT_REQUIRE_BPF") && !strcmp(getenv("EBT_REQUIRE_BPF"), "1"))
+		cr_assert_fail("BPF tests need root (EBT_REQUIRE_BPF=1)");
+	return false;
+}
+
+/* A child that makes n getppid calls each time it reads a byte on go, and
+ * answers with a byte on done. */
+static pid_t spawn(int go[2], int done[2], long n)
+{
+	pid_t pid;
+
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(done), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char c;
+
+		close(go[1]);	/* EOF on go when the test ends, however it ends */
+		close(done[0]);
+		alarm(60);
+		while (read(go[0], &c, 1) == 1) {
+			for (long i = 0; i < n; i++)
+				syscall(SYS_getppid);
+			if (write(done[1], &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+static void round_trip(int go[2], int done[2])
+{
+	char c = 'g';
+
+	cr_assert_eq(write(go[1], &c, 1), 1);
+	cr_assert_eq(read(done[0], &c, 1), 1);
+}
+
+static void drain(struct syslat *skel, struct ring_buffer *rb)
+{
+	cr_assert_eq(rec_bpf_flush_all(skel, libbpf_num_possible_cpus()), 0);
+	cr_assert_geq(ring_buffer__consume(rb), 0);
+}
+
+Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole,
+     .timeout = 30)
+{
+	struct seen s = { 0 };
+	struct ring_buffer *rb;
+	struct syslat *skel = NULL;
+	struct rec_opts o;
+	int go[2], done[2], ws;
+
+	if (!can_bpf())
+		cr_skip_test("needs root with CAP_BPF and CAP_PERFMON");
+	rec_opts_init(&o);
+	cr_assert_eq(rec_bpf_load(&o, &skel), 0);
+	s.pid = (uint32_t)spawn(go, done, 1000);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &s, NULL);
+	cr_assert_not_null(rb);
+	cr_assert_eq(syslat__attach(skel), 0);
+
+	/* untraced: its thread is remembered as such, nothing is recorded */
+	round_trip(go, done);
+	round_trip(go, done);
+	drain(skel, rb);
+	cr_assert_eq(s.getppid, 0);
+
+	/* added now (as record/ does for children found after attaching) */
+	cr_assert_eq(rec_bpf_add_tgid(skel, s.pid, TGID_ACTIVE), 0);
+	round_trip(go, done);
+	round_trip(go, done);
+	drain(skel, rb);
+	cr_assert_eq(s.getppid, 2000, "traced after being added: %llu getppid",
+		     (unsigned long long)s.getppid);
+	cr_assert_eq(s.other_pids, 0, "only the traced process is recorded");
+	cr_assert_eq(s.bad, 0);
+	cr_assert_lt(s.batches, 2000 / 4, "%llu samples for 2000 events: not batched",
+		     (unsigned long long)s.batches);
+
+	close(go[1]);
+	cr_assert_eq(waitpid((pid_t)s.pid, &ws, 0), (pid_t)s.pid);
+	ring_buffer__free(rb);
+	syslat__destroy(skel);
+	close(go[0]);
+	close(done[0]);
+	close(done[1]);
+}
