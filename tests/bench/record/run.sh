@@ -177,9 +177,46 @@ serving_bench() {
 		" | --stacks %6.0f req/s %4.2f\n", b, o, o / b, s, s / b }'
 }
 
+# Bystanders: raw tracepoints run for every process on the machine. The
+# getppid loop untraced, while ebpf-record records another (idle) process,
+# and while perf stat counts the tracepoints of that other process.
+bystander_bench() {
+	rm -f "$tmp"/*.med "$tmp"/*.min
+	: >"$tmp/perf.med" && : >"$tmp/perf.min"
+	sleep 3600 &
+	idle=$!
+	for r in $(seq "$ROUNDS"); do
+		"$B" getppid "$N" >"$tmp/out" && keep "$tmp/base"
+		"$BIN/ebpf-record" -q -f -o "$tmp/b.ebt" -p $idle 2>/dev/null &
+		rp=$!
+		sleep 0.5
+		"$B" getppid "$N" >"$tmp/out" && keep "$tmp/ours"
+		kill -INT $rp
+		wait $rp
+		if [ $perf_ok = 1 ]; then
+			perf stat -e raw_syscalls:sys_enter,raw_syscalls:sys_exit -o /dev/null \
+				-p $idle &
+			pp=$!
+			sleep 0.5
+			"$B" getppid "$N" >"$tmp/out" && keep "$tmp/perf"
+			kill -INT $pp
+			wait $pp
+		fi
+	done
+	kill $idle
+	wait $idle 2>/dev/null
+	awk -v b="$(median <"$tmp/base.min")" -v o="$(median <"$tmp/ours.min")" \
+		-v f="$(median <"$tmp/perf.min")" 'BEGIN {
+		printf "bystander getppid best: alone %4.0f ns | another process recorded %4.0f ns" \
+			" %4.2fx", b, o, o / b
+		if (f > 0) printf " | perf stat -p another %4.0f ns %4.2fx", f, f / b
+		printf "\n" }'
+}
+
 echo "record bench: $ROUNDS rounds of $N iterations, $(nproc) CPUs, $(uname -r)"
 bench getppid
 bench rw
+bystander_bench
 stacks_bench
 if [ -x "$O/samples/serving" ] && [ -x "$O/samples/loadgen" ]; then
 	serving_bench
