@@ -57,6 +57,18 @@ struct event_batch {
 _Static_assert(sizeof(struct event_batch) == BATCH_HDR_LEN + BATCH_EVENTS * 48,
 	       "event_batch layout changed");
 
+/* One CPU's batch, the value of the per-CPU "batches" map (record/ reads it
+ * after detaching). busy is set while an append or flush runs, so that
+ * whatever interrupts or preempts it on this CPU (the flush program run by
+ * record/ through an IPI, another task if the kernel lets tracepoint
+ * programs be preempted) leaves the batch alone. */
+struct cpu_batch {
+	__u32 n;			/* events in b.ev */
+	__u32 busy;
+	__u64 first_ns;			/* exit time of b.ev[0] */
+	struct event_batch b;
+};
+
 /* The kernel's default perf_event_max_stack, and the format's cap. */
 #define STACK_MAX_DEPTH	127
 #define STACK_SP_WORDS	8

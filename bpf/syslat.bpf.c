@@ -91,17 +91,6 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
-/* One CPU's batch. busy is set while an append or flush runs, so that
- * whatever interrupts or preempts it on this CPU (the flush program run by
- * record/ through an IPI, another task if the kernel lets tracepoint
- * programs be preempted) leaves the batch alone. */
-struct cpu_batch {
-	__u32 n;			/* events in b.ev */
-	__u32 busy;
-	__u64 first_ns;			/* exit time of b.ev[0] */
-	struct event_batch b;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

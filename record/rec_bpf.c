@@ -236,22 +236,42 @@ int rec_bpf_flush_stale(struct syslat *skel, uint64_t now_boot, uint64_t max_age
 	return busy;
 }
 
-int rec_bpf_flush_all(struct syslat *skel, int n_cpus)
+int rec_bpf_take_batches(struct syslat *skel, int n_cpus,
+			 int (*sample)(void *ctx, void *data, size_t size), void *ctx)
 {
-	int cpu, round, busy = 0, err = 0;
+	struct cpu_batch *v;
+	uint32_t zero = 0;
+	int cpu, round, busy = 1;
 
-	for (round = 0; round < 100; round++) {
-		busy = 0;
-		for (cpu = 0; cpu < n_cpus; cpu++) {
-			int r = flush_cpu(skel, cpu);
-
-			if (r < 0 && r != -ENXIO && !err)
-				err = r;	/* -ENXIO: an offline CPU */
-			busy += r == 1;
+	v = calloc((size_t)n_cpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (round = 0; round < 100 && busy; round++) {
+		if (round)
+			usleep(1000);	/* a program still running on that CPU */
+		if (bpf_map__lookup_elem(skel->maps.batches, &zero, sizeof(zero), v,
+					 sizeof(*v) * (size_t)n_cpus, 0)) {
+			free(v);
+			return -errno;
 		}
-		if (!busy || err)
-			break;
-		usleep(1000);	/* a program still running on that CPU */
+		busy = 0;
+		for (cpu = 0; cpu < n_cpus; cpu++)
+			busy += v[cpu].busy != 0;
 	}
-	return err ? err : busy ? -EBUSY : 0;
+	for (cpu = 0; cpu < n_cpus; cpu++) {
+		uint32_t n = v[cpu].n;
+
+		if (!n || n > BATCH_EVENTS)
+			continue;
+		v[cpu].b.magic = BATCH_MAGIC;
+		v[cpu].b.count = n;
+		sample(ctx, &v[cpu].b, BATCH_HDR_LEN + n * sizeof(struct syscall_event));
+		v[cpu].n = 0;
+	}
+	/* taken: a second call must not hand them over again */
+	if (bpf_map__update_elem(skel->maps.batches, &zero, sizeof(zero), v,
+				 sizeof(*v) * (size_t)n_cpus, BPF_ANY) && !busy)
+		busy = -errno;
+	free(v);
+	return busy > 0 ? -EBUSY : busy;
 }

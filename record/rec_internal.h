@@ -145,9 +145,12 @@ int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int
 int rec_bpf_flush_stale(struct syslat *skel, uint64_t now_boot, uint64_t max_age_ns,
 			int n_cpus);
 
-/* After detaching: sends every CPU's batch, retrying a CPU whose program is
- * still finishing. 0, -EBUSY, or -errno of the first failure. */
-int rec_bpf_flush_all(struct syslat *skel, int n_cpus);
+/* After detaching: reads every CPU's batch from the map and hands each
+ * non-empty one to sample() as a ring sample (waits up to 100 ms for a
+ * program still finishing an append). 0, -EBUSY (some batch stayed busy:
+ * the others were handed over), or -errno. */
+int rec_bpf_take_batches(struct syslat *skel, int n_cpus,
+			 int (*sample)(void *ctx, void *data, size_t size), void *ctx);
 
 /* ---------------------------------------------------------------- time */
 

@@ -241,12 +241,16 @@ static void final_drain(struct rec_session *s)
 
 	if (s->skel) {
 		syslat__detach(s->skel);
-		err = rec_bpf_flush_all(s->skel, s->n_cpus);
-		if (err)
-			log_warn("cannot send the last per-CPU event batches: %s", strerror(-err));
+		usleep(2000);	/* programs that passed the tracepoint finish */
 	}
 	if (s->rb)
 		ring_buffer__consume(s->rb);
+	/* each CPU's newest events, after everything it sent before */
+	if (s->skel) {
+		err = rec_bpf_take_batches(s->skel, s->n_cpus, rec_drain_sample, &s->d);
+		if (err)
+			log_warn("cannot read the last per-CPU event batches: %s", strerror(-err));
+	}
 	while (rec_drain_tasks(&s->d, &s->net, REC_TASKQ_LEN))
 		;
 	while (rec_drain_fds(&s->d, &s->net, REC_FDQ_LEN))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
@@ -94,10 +95,18 @@ static void round_trip(int go[2], int done[2])
 	cr_assert_eq(read(done[0], &c, 1), 1);
 }
 
-static void drain(struct syslat *skel, struct ring_buffer *rb)
+/* What record/ does on its timer (a CPU's batch older than 0 ns is sent
+ * through the flush program), then at the end (the batches map is read). */
+static void drain(struct syslat *skel, struct ring_buffer *rb, struct seen *s)
 {
-	cr_assert_eq(rec_bpf_flush_all(skel, libbpf_num_possible_cpus()), 0);
+	int n_cpus = libbpf_num_possible_cpus();
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	cr_assert_eq(rec_bpf_flush_stale(skel, (uint64_t)ts.tv_sec * 1000000000u +
+					 (uint64_t)ts.tv_nsec + 1, 0, n_cpus), 0);
 	cr_assert_geq(ring_buffer__consume(rb), 0);
+	cr_assert_eq(rec_bpf_take_batches(skel, n_cpus, on_sample, s), 0);
 }
 
 Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole,
@@ -121,14 +130,14 @@ Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole
 	/* untraced: its thread is remembered as such, nothing is recorded */
 	round_trip(go, done);
 	round_trip(go, done);
-	drain(skel, rb);
+	drain(skel, rb, &s);
 	cr_assert_eq(s.getppid, 0);
 
 	/* added now (as record/ does for children found after attaching) */
 	cr_assert_eq(rec_bpf_add_tgid(skel, s.pid, TGID_ACTIVE), 0);
 	round_trip(go, done);
 	round_trip(go, done);
-	drain(skel, rb);
+	drain(skel, rb, &s);
 	cr_assert_eq(s.getppid, 2000, "traced after being added: %llu getppid",
 		     (unsigned long long)s.getppid);
 	cr_assert_eq(s.other_pids, 0, "only the traced process is recorded");
