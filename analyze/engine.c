@@ -215,9 +215,10 @@ uint64_t ana_engine_wall(const struct ana_engine *e, uint32_t idx, uint64_t ts)
 	return a[lo].wall + (ts - a[lo].ev);	/* modular: lying anchors cannot trap */
 }
 
-/* Index of the window holding wall, off the cached range; widens the
- * windows when needed. */
-static uint32_t __attribute__((noinline)) window_idx_slow(struct ana_engine *e, uint64_t wall)
+/* The window holding wall, off the cached range; widens the windows when
+ * needed. */
+static struct ana_window *__attribute__((noinline)) window_slow(struct ana_engine *e,
+								 uint64_t wall)
 {
 	uint64_t i;
 
@@ -246,16 +247,17 @@ static uint32_t __attribute__((noinline)) window_idx_slow(struct ana_engine *e, 
 	if (i + 1 > e->nwin)
 		e->nwin = (uint32_t)i + 1;
 	e->win_idx = (uint32_t)i;
+	e->win_cur = &e->win[i];
 	e->win_lo = wall >= e->win_base ? e->win_base + i * e->win_width : 0;
 	e->win_hi = wall >= e->win_base ? e->win_base + (i + 1) * e->win_width : e->win_base;
-	return e->win_idx;
+	return e->win_cur;
 }
 
-static inline uint32_t window_idx(struct ana_engine *e, uint64_t wall)
+static inline struct ana_window *window_at(struct ana_engine *e, uint64_t wall)
 {
 	if (wall >= e->win_lo && wall < e->win_hi)
-		return e->win_idx;
-	return window_idx_slow(e, wall);
+		return e->win_cur;
+	return window_slow(e, wall);
 }
 
 /* Returns the window: valid until the windows widen (e->win_width grows). */
@@ -263,7 +265,7 @@ static struct ana_window *window_add(struct ana_engine *e, uint64_t wall,
 				     const struct ebt_event *ev, uint64_t w, bool err,
 				     uint32_t idx)
 {
-	struct ana_window *x = &e->win[window_idx(e, wall)];
+	struct ana_window *x = window_at(e, wall);
 
 	if (w == 1)
 		ana_hist_add1i(&x->h, ev->duration_ns, idx);
@@ -276,7 +278,7 @@ static struct ana_window *window_add(struct ana_engine *e, uint64_t wall,
 
 struct ana_window *ana_window_of(struct ana_engine *e, uint64_t wall)
 {
-	return &e->win[window_idx(e, wall)];
+	return window_at(e, wall);
 }
 
 static bool matches_filters(struct ana_engine *e, struct ana_thread *t)
@@ -437,24 +439,28 @@ static void slow_keep(struct ana_sys *s, const struct ana_slow *v)
 /* An event of a descriptor-generic syscall counted in another category
  * (the syscall's own row still counts it: s->h minus the alt parts is the
  * own category's share). */
-static void __attribute__((noinline)) alt_account(struct ana_ev_ctx *c, uint64_t ns)
+static struct ana_sys_alt *__attribute__((noinline)) alt_new(struct ana_sys *s)
+{
+	s->alt = calloc(SC__COUNT, sizeof(*s->alt));
+	for (int i = 0; s->alt && i < SC__COUNT; i++)
+		ana_hist_init(&s->alt[i].h);
+	return s->alt;
+}
+
+/* hidx: ana_hist_index(c->ev->duration_ns) */
+static inline void alt_account(struct ana_ev_ctx *c, uint64_t ns, uint32_t hidx)
 {
 	struct ana_sys *s = c->sys;
 	const struct ebt_event *ev = c->ev;
 	struct ana_sys_alt *a;
 
-	if (!s->alt) {
-		s->alt = calloc(SC__COUNT, sizeof(*s->alt));
-		if (!s->alt) {
-			c->cat = s->cat;	/* out of memory: own category */
-			return;
-		}
-		for (int i = 0; i < SC__COUNT; i++)
-			ana_hist_init(&s->alt[i].h);
+	if (__builtin_expect(!s->alt, 0) && !alt_new(s)) {
+		c->cat = s->cat;	/* out of memory: own category */
+		return;
 	}
 	a = &s->alt[c->cat];
 	if (c->w == 1)
-		ana_hist_add1(&a->h, ev->duration_ns);
+		ana_hist_add1i(&a->h, ev->duration_ns, hidx);
 	else
 		ana_hist_add(&a->h, ev->duration_ns, c->w);
 	if (ev->ret < 0 && ev->ret >= -4095)
@@ -470,17 +476,17 @@ static void __attribute__((noinline)) alt_account(struct ana_ev_ctx *c, uint64_t
 
 /* win is the event's window as of window width width. */
 static void account(struct ana_engine *e, struct ana_ev_ctx *c, uint64_t wall,
-		    struct ana_window *win, uint64_t width)
+		    struct ana_window *win, uint64_t width, uint32_t hidx)
 {
 	const struct ebt_event *ev = c->ev;
 	uint64_t ns = ev->duration_ns * c->w;
 
 	/* closing a request may have widened the windows since */
 	if (__builtin_expect(e->win_width != width, 0))
-		win = &e->win[window_idx(e, wall)];
+		win = window_at(e, wall);
 
 	if (__builtin_expect(c->cat != c->sys->cat, 0)) {
-		alt_account(c, ns);
+		alt_account(c, ns, hidx);
 	} else if (c->sys->cat_by_fd) {
 		if (ev->duration_ns < c->sys->own_min)
 			c->sys->own_min = ev->duration_ns;
@@ -559,11 +565,12 @@ static struct ana_thread *thread_of(struct ana_engine *e, uint32_t file,
 	return t;
 }
 
-static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev)
+/* sinks: e->sql or e->opts->viz is set */
+static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev, bool sinks)
 {
 	struct ana_file *F = &e->files[file];
 	uint32_t slot = ev->nr < 1024 ? ev->nr : 1023;
-	struct ana_ev_ctx c = { .ev = ev, .file = file, .req_id = -1 };
+	struct ana_ev_ctx c;	/* filled once the event is kept */
 	bool err = ev->ret < 0 && ev->ret >= -4095;
 	struct ana_window *win;
 	uint64_t wall, width;
@@ -593,6 +600,11 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		return;
 	F->kept++;
 	e->kept++;
+	c.ev = ev;
+	c.file = file;
+	c.fd = NULL;
+	c.req_id = -1;
+	c.idle = false;
 	c.w = F->sample_every;
 	hidx = ana_hist_index(ev->duration_ns);	/* once for every histogram */
 	if (c.w == 1) {
@@ -613,7 +625,7 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		c.fd = fd_event(e, file, ev, c.sys, c.w, c.t);
 	c.cat = ana_event_category(c.sys, c.fd);
 	ana_req_event(e, &c);
-	account(e, &c, wall, win, width);
+	account(e, &c, wall, win, width, hidx);
 	if (c.fd && c.sys->cls == ANA_CL_WRITE && ev->ret > 0 && ev->ret <= ANA_TINY_IO)
 		tiny_write(&c);
 	if (ev->stack_id)
@@ -624,6 +636,8 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 		fd_created(e, file, ev, c.sys, c.t);
 	if (c.sys->cls == ANA_CL_CLOSE && c.fd && (ev->ret == 0 || ev->ret == -4))
 		ana_fd_release(e, c.fd);
+	if (!sinks)
+		return;
 	if (e->sql)
 		ana_sqlsink_event(e, &c);
 	if (e->opts->viz)
@@ -672,6 +686,7 @@ static uint64_t bound_ts(const struct ana_file *f, const struct ana_time_bound *
 int ana_engine_chunk(struct ana_engine *e, uint32_t idx, const struct ebt_chunk *c)
 {
 	struct ana_file *F = &e->files[idx];
+	bool sinks = e->sql || e->opts->viz;
 	int err = 0;
 
 	e->chunk_no++;
@@ -694,15 +709,14 @@ int ana_engine_chunk(struct ana_engine *e, uint32_t idx, const struct ebt_chunk 
 		F->until_ts = bound_ts(F, &e->opts->until, UINT64_MAX);
 		F->bounds_set = true;
 	}
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct ebt_event *ev = &c->events[i];
+	for (const struct ebt_event *ev = c->events, *stop = ev + c->n_events; ev < stop; ev++) {
 		uint64_t end = ev->enter_ns + ev->duration_ns;
 
 		if (ev->enter_ns < F->ts_first)
 			F->ts_first = ev->enter_ns;
 		if (end > F->ts_last)
 			F->ts_last = end;
-		on_event(e, idx, ev);
+		on_event(e, idx, ev, sinks);
 	}
 	F->events += c->n_events;
 	e->events += c->n_events;

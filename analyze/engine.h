@@ -303,6 +303,7 @@ struct ana_engine {
 	uint64_t win_base, win_width;
 	uint64_t win_lo, win_hi;	/* wall range of win[win_idx], a cache */
 	uint32_t nwin, win_idx;
+	struct ana_window *win_cur;	/* &win[win_idx] */
 	bool win_base_set;
 	/* fds, peers */
 	struct ana_fd_sum *fd_top;

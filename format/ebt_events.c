@@ -465,6 +465,11 @@ static inline int get_uv_fast(const uint8_t **pp, uint64_t *out)
 		return 0;
 	}
 	v = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7;
+	if (p[2] < 0x80) {		/* durations of 16 us to 2 ms, most deltas */
+		*out = v | (uint64_t)p[2] << 14;
+		*pp = p + 3;
+		return 0;
+	}
 	for (unsigned int i = 2; i < 10; i++) {
 		uint8_t b = p[i];
 
