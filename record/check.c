@@ -114,10 +114,18 @@ static void check_recorder(struct check_ctx *c)
 	if (!err)
 		err = syslat__attach(skel);
 	log_set_level(LOG_INFO);
-	syslat__destroy(skel);
 	report(c, !err, "recorder programs load+attach",
 	       err ? rec_bpf_strerror(err, err_buf, sizeof(err_buf)) : "ok",
 	       "run 'ebpf-record -v -v ...' to see the verifier log");
+	if (!err) {
+		err = rec_bpf_flush_cpu(skel, 0);
+		report(c, err >= 0, "batch flush on one CPU",
+		       err >= 0 ? "ok" : rec_bpf_strerror(err, err_buf, sizeof(err_buf)),
+		       "needs Linux 5.10 or later (BPF_F_TEST_RUN_ON_CPU): without it the "
+		       "events of a CPU that goes idle reach the trace late, at worst at the "
+		       "end, and a migrating thread's events may be out of order");
+	}
+	syslat__destroy(skel);
 }
 
 int rec_check_main(int argc, char **argv)

@@ -212,8 +212,7 @@ int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int
 	return 0;
 }
 
-/* Runs the flush program on cpu: 0 sent (or nothing to send), 1 busy. */
-static int flush_cpu(struct syslat *skel, int cpu)
+int rec_bpf_flush_cpu(struct syslat *skel, int cpu)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = (__u32)cpu);
 
@@ -231,7 +230,7 @@ int rec_bpf_flush_stale(struct syslat *skel, uint64_t now_boot, uint64_t max_age
 		uint64_t since = __atomic_load_n(&skel->bss->batch_since[cpu], __ATOMIC_RELAXED);
 
 		if (since && now_boot - since >= max_age_ns && since < now_boot)
-			busy += flush_cpu(skel, cpu) == 1;
+			busy += rec_bpf_flush_cpu(skel, cpu) == 1;
 	}
 	return busy;
 }

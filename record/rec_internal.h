@@ -139,6 +139,10 @@ int rec_bpf_tgids_left(struct syslat *skel);
 /* Sum over CPUs of drops slot; per-CPU values into percpu (n_cpus long). */
 int rec_bpf_read_drops(struct syslat *skel, uint32_t slot, uint64_t *percpu, int n_cpus);
 
+/* Runs the flush program on cpu (an IPI): 0 sent or nothing to send, 1 the
+ * batch was busy, -errno (e.g. a kernel without BPF_F_TEST_RUN_ON_CPU). */
+int rec_bpf_flush_cpu(struct syslat *skel, int cpu);
+
 /* Sends the per-CPU event batches whose oldest event is at least max_age_ns
  * old (batch_since[] in the mmapped .bss; now_boot: CLOCK_BOOTTIME). Returns
  * how many CPUs were busy (tried again at the next call). */

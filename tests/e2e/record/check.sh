@@ -4,4 +4,5 @@
 "$BIN/ebpf-record" check >out.txt || { cat out.txt >&2; die "check failed"; }
 grep -q "all checks passed" out.txt || die "no verdict"
 grep -q "^ok   raw tracepoint attach" out.txt || die "raw tracepoint line missing"
+grep -q "^ok   batch flush on one CPU" out.txt || die "batch flush line missing"
 echo ok
