@@ -21,7 +21,10 @@ grep -q '^read [0-9]* .*;main;run_read;slow_read_path;' st.txt ||
 	{ cat st.txt >&2; die "no read stack through slow_read_path"; }
 n=$(awk '$1=="read" && $3 ~ /;slow_read_path;/ {n += $2} END {print n + 0}' st.txt)
 [ "$n" -ge 19 ] || { cat st.txt >&2; die "$n of 20 slow reads with their stack"; }
-grep -q '^write ' st.txt && { cat st.txt >&2; die "fast writes carry stacks"; }
+# a loaded machine can stretch one write past 1 ms; a threshold that is not
+# applied gives all 20 their stack
+w=$(awk '$1=="write" {n += $2} END {print n + 0}' st.txt)
+[ "$w" -le 2 ] || { cat st.txt >&2; die "$w fast writes carry stacks"; }
 grep -q '^build_ids [1-9]' st.txt || die "no build id recorded"
 grep -q '^maps [1-9]' st.txt || die "no mapping recorded"
 
