@@ -626,12 +626,14 @@ static void on_event(struct ana_engine *e, uint32_t file, const struct ebt_event
 	c.cat = ana_event_category(c.sys, c.fd);
 	ana_req_event(e, &c);
 	account(e, &c, wall, win, width, hidx);
-	if (c.fd && c.sys->cls == ANA_CL_WRITE && ev->ret > 0 && ev->ret <= ANA_TINY_IO)
-		tiny_write(&c);
 	if (ev->stack_id)
-		ana_stacks_event(e, &c);
-	if (c.fd && !c.idle && c.fd->kind == EBT_FD_SOCKET)
-		c.fd->net_ns += ev->duration_ns * c.w;
+		ana_stacks_event(e, &c);	/* reads no fd state */
+	if (c.fd) {
+		if (c.sys->cls == ANA_CL_WRITE && ev->ret > 0 && ev->ret <= ANA_TINY_IO)
+			tiny_write(&c);
+		if (!c.idle && c.fd->kind == EBT_FD_SOCKET)
+			c.fd->net_ns += ev->duration_ns * c.w;
+	}
 	if (c.sys->new_fd_kind || c.sys->is_dup)
 		fd_created(e, file, ev, c.sys, c.t);
 	if (c.sys->cls == ANA_CL_CLOSE && c.fd && (ev->ret == 0 || ev->ret == -4))
