@@ -12,6 +12,8 @@
  *   struct task_event (192 bytes): fork, thread start, exec, exit, rename;
  *   struct stack_event (1136 bytes): one finished syscall with its user
  *   stack (--stacks, only syscalls of at least cfg_stack_min_ns);
+ *   struct early_exit_event (32 bytes): a syscall entered before tracing
+ *   began returned (see below);
  *   struct connect_event (80 bytes): a connect() that succeeded or is in
  *   progress, with the address it was given (the peer, known even when the
  *   socket is closed before /proc can be read).
@@ -96,6 +98,21 @@ struct connect_event {
 };
 _Static_assert(sizeof(struct connect_event) == 80, "connect_event layout changed");
 
+/*
+ * A syscall that began before tracing did and returned a value >= 0 in a
+ * traced process (its enter was never seen: no duration). Sent once per
+ * thread at most (the next enter creates the thread's slot), so record/ can
+ * still learn the descriptor an accept() or open() blocked at attach time
+ * returned.
+ */
+struct early_exit_event {
+	__u64 ts_ns;			/* CLOCK_BOOTTIME, at the exit */
+	__s64 ret;
+	__u32 tgid, tid;
+	__u32 nr, pad;
+};
+_Static_assert(sizeof(struct early_exit_event) == 32, "early_exit_event layout changed");
+
 /* task_event.kind */
 #define TEV_FORK	1		/* new process: tgid == tid == the child */
 #define TEV_THREAD	2		/* new thread tid in process tgid */
@@ -125,7 +142,8 @@ _Static_assert(sizeof(struct task_event) == 192, "task_event layout changed");
 #define BATCH_SIZE_OK(s) ((s) > BATCH_HDR_LEN && ((s) - BATCH_HDR_LEN) % 48 == 0)
 _Static_assert(!BATCH_SIZE_OK(sizeof(struct task_event)) &&
 	       !BATCH_SIZE_OK(sizeof(struct stack_event)) &&
-	       !BATCH_SIZE_OK(sizeof(struct connect_event)), "sample sizes collide");
+	       !BATCH_SIZE_OK(sizeof(struct connect_event)) &&
+	       !BATCH_SIZE_OK(sizeof(struct early_exit_event)), "sample sizes collide");
 
 /* Values of the tgids map (traced processes). */
 #define TGID_ACTIVE	1		/* every syscall is traced */

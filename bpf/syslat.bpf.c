@@ -390,6 +390,34 @@ static __always_inline int emit(struct inflight_val *in, __u64 start, __u64 now,
 	return 0;
 }
 
+/* The first exit of a thread that has no slot: a thread that was inside a
+ * syscall when tracing began (or a bystander's, once). */
+static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32, *state;
+	struct early_exit_event *e;
+
+	if ((__s64)ctx->args[1] < 0 || tgid == cfg_self_tgid)
+		return 0;
+	state = bpf_map_lookup_elem(&tgids, &tgid);
+	if (!state || *state != TGID_ACTIVE)
+		return 0;
+	batch_flush_here();
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return 0;	/* a hint, not an event: nothing to count */
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->ret = (__s64)ctx->args[1];
+	e->tgid = tgid;
+	e->tid = (__u32)id;
+	e->nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	e->pad = 0;
+	submit(e);
+	return 0;
+}
+
 SEC("raw_tp/sys_exit")
 int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -397,7 +425,9 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 now, start;
 
 	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
-	if (!in || !in->enter_ns)
+	if (!in)
+		return early_exit(ctx);
+	if (!in->enter_ns)
 		return 0;
 	now = bpf_ktime_get_boot_ns();
 	start = in->enter_ns;

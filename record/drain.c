@@ -222,6 +222,26 @@ static void stack_sample(struct rec_drain *d, const struct stack_event *se)
 	want_fd(d, &se->ev);
 }
 
+/* A syscall that was blocked when tracing began returned (an accept, say):
+ * not an event (its start is unknown), but the descriptor it made is
+ * resolved like any other. */
+static void early_sample(struct rec_drain *d, const struct early_exit_event *x)
+{
+	struct syscall_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.enter_ns = x->ts_ns;
+	e.ret = x->ret;
+	e.tgid = x->tgid;
+	e.tid = x->tid;
+	e.nr = x->nr;
+	e.arg0 = ~0ull;		/* unknown: only calls that return the fd apply */
+	if (!in_mask(d->fd_pair_mask, e.nr) && !in_mask(d->fd_update_mask, e.nr) &&
+	    (int64_t)e.nr != d->nr_close)
+		want_fd(d, &e);
+	d->cnt.early_exits++;
+}
+
 /* One CPU's syscalls, in exit order: the hot path of the whole recorder. */
 static void batch_sample(struct rec_drain *d, const struct event_batch *b, uint32_t n)
 {
@@ -248,6 +268,8 @@ int rec_drain_sample(void *ctx, void *data, size_t size)
 
 	if (BATCH_SIZE_OK(size)) {
 		batch_sample(d, data, (uint32_t)((size - BATCH_HDR_LEN) / sizeof(struct syscall_event)));
+	} else if (size == sizeof(struct early_exit_event)) {
+		early_sample(d, data);
 	} else if (size == sizeof(struct connect_event)) {
 		connect_sample(d, data);
 	} else if (size == sizeof(struct stack_event)) {

@@ -246,6 +246,7 @@ struct rec_counters {
 	uint64_t fd_resolved;
 	uint64_t fd_missed;	/* fd gone before it could be read, or queue full */
 	uint64_t fd_from_connect;	/* of fd_resolved: peer from connect's argument */
+	uint64_t early_exits;	/* syscalls blocked when tracing began, returned */
 };
 
 /* State the ring-buffer callback writes into: copies only. */

@@ -181,8 +181,9 @@ void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st
 	/* Missed fds are routine (closed before /proc was read): -v only. */
 	if (s->o->verbose || c->taskq_full || c->task_lost || c->bad_samples)
 		fprintf(stderr, "ebpf-record: %" PRIu64 " new fds resolved (%" PRIu64 " peers "
-			"from connect's address), %" PRIu64 " missed; %" PRIu64
+			"from connect's address), %" PRIu64 " missed; %" PRIu64 " syscalls "
+			"in progress at the start returned; %" PRIu64
 			" process events lost%s\n", c->fd_resolved, c->fd_from_connect,
-			c->fd_missed, c->task_lost + c->taskq_full,
+			c->fd_missed, c->early_exits, c->task_lost + c->taskq_full,
 			c->bad_samples ? "; unexpected samples seen" : "");
 }
