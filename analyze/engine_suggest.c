@@ -116,7 +116,7 @@ static void rule_peer(struct ana_engine *e)
 {
 	uint64_t total = 0;
 	const struct ana_peer *top = NULL;
-	char c[32], t[32], m[32];
+	char c[32], t[32], m[32], k[32];
 
 	for (uint32_t i = 0; i < e->npeers; i++) {
 		total += e->peers[i].ns;
@@ -126,10 +126,10 @@ static void rule_peer(struct ana_engine *e)
 	if (!top || e->npeers < 2 || pct(top->ns, total) < 50.0 || top->ns < 1000000)
 		return;
 	add(e, "slow_peer", top->ns, "One peer dominates network time",
-	    "peer %s: %s socket syscalls on %llu connections, %s, %.0f%% of network syscall"
+	    "peer %s: %s socket syscalls on %s connections, %s, %.0f%% of network syscall"
 	    " time (slowest %s); look at that service or its link",
 	    top->host, ana_fmt_count(c, sizeof(c), top->syscalls),
-	    (unsigned long long)top->conns, ana_fmt_ns(t, sizeof(t), top->ns),
+	    ana_fmt_count(k, sizeof(k), top->conns), ana_fmt_ns(t, sizeof(t), top->ns),
 	    pct(top->ns, total), ana_fmt_ns(m, sizeof(m), top->max_ns));
 }
 
