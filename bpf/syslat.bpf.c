@@ -26,6 +26,10 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+/* Linux 6.2+. Weak: record/ loads handle_sys_enter_core instead where the
+ * kernel lacks it. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 const volatile __u32 cfg_self_tgid;		/* never traced */
 const volatile __u32 cfg_follow = 1;		/* add forked children */
 const volatile __u32 cfg_filter_syscalls;	/* cfg_allow is in force */
@@ -222,12 +226,36 @@ static __always_inline struct inflight_val *thread_slot(struct task_struct *task
 	return state ? in : NULL;
 }
 
-SEC("raw_tp/sys_enter")
-int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/*
+ * The syscall's first arguments, for the syscalls that keep them. fast: the
+ * registers through bpf_rdonly_cast(), plain loads once verified (a
+ * register move and a load each); otherwise a bpf_probe_read_kernel() per
+ * register, about 20 ns more per fd syscall here.
+ */
+static __always_inline void keep_args(struct bpf_raw_tracepoint_args *ctx,
+				      struct inflight_val *in, long nr, const bool fast)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+
+	if (fast)
+		regs = bpf_rdonly_cast(regs, bpf_core_type_id_kernel(struct pt_regs));
+	if (nr == cfg_nr_socketpair)		/* int sv[2] */
+		in->arg0 = fast ? PT_REGS_PARM4_SYSCALL(regs) : PT_REGS_PARM4_CORE_SYSCALL(regs);
+	else if (keeps_first_arg(nr))
+		in->arg0 = fast ? PT_REGS_PARM1_SYSCALL(regs) : PT_REGS_PARM1_CORE_SYSCALL(regs);
+	else
+		in->arg0 = 0;
+	if (nr == cfg_nr_connect) {
+		in->arg1 = fast ? PT_REGS_PARM2_SYSCALL(regs) : PT_REGS_PARM2_CORE_SYSCALL(regs);
+		in->arg2 = (__u32)(fast ? PT_REGS_PARM3_SYSCALL(regs) :
+					  PT_REGS_PARM3_CORE_SYSCALL(regs));
+	}
+}
+
+static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, const bool fast)
 {
 	long nr = (long)ctx->args[1];
 	struct inflight_val *in;
-	struct pt_regs *regs;
 
 	in = thread_slot(bpf_get_current_task_btf());
 	if (!in)
@@ -240,20 +268,23 @@ int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		count_drop(DROP_FILTERED);
 		return 0;
 	}
-	regs = (struct pt_regs *)ctx->args[0];
-	if (nr == cfg_nr_socketpair)
-		in->arg0 = PT_REGS_PARM4_CORE_SYSCALL(regs);	/* int sv[2] */
-	else if (keeps_first_arg(nr))
-		in->arg0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	else
-		in->arg0 = 0;
-	if (nr == cfg_nr_connect) {
-		in->arg1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		in->arg2 = (__u32)PT_REGS_PARM3_CORE_SYSCALL(regs);
-	}
+	keep_args(ctx, in, nr, fast);
 	in->nr = nr;
 	in->enter_ns = bpf_ktime_get_boot_ns();
 	return 0;
+}
+
+/* Exactly one of the two is loaded (record/rec_bpf.c). */
+SEC("raw_tp/sys_enter")
+int handle_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	return sys_enter(ctx, true);
+}
+
+SEC("raw_tp/sys_enter")
+int handle_sys_enter_core(struct bpf_raw_tracepoint_args *ctx)
+{
+	return sys_enter(ctx, false);
 }
 
 /* The two fds a pipe or socketpair just wrote to user memory. */

@@ -117,6 +117,10 @@ static void check_recorder(struct check_ctx *c)
 	report(c, !err, "recorder programs load+attach",
 	       err ? rec_bpf_strerror(err, err_buf, sizeof(err_buf)) : "ok",
 	       "run 'ebpf-record -v -v ...' to see the verifier log");
+	if (!err)
+		report(c, 1, "syscall argument reads", rec_bpf_kernel_has_rdonly_cast() ?
+		       "plain loads (bpf_rdonly_cast)" : "bpf_probe_read_kernel (Linux < 6.2: "
+		       "about 20 ns more per fd syscall)", "");
 	if (!err) {
 		err = rec_bpf_flush_cpu(skel, 0);
 		report(c, err >= 0, "batch flush on one CPU",

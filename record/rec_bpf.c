@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "syslat.skel.h"
@@ -129,18 +130,35 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 	skel->rodata->cfg_nr_connect = nr_of("connect");
 }
 
-int rec_bpf_load(const struct rec_opts *o, struct syslat **out)
+bool rec_bpf_kernel_has_rdonly_cast(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool has;
+
+	if (!vmlinux)
+		return false;
+	has = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	return has;
+}
+
+int rec_bpf_load_variant(const struct rec_opts *o, enum rec_regs_read regs,
+			 struct syslat **out)
 {
 	struct syslat *skel;
 	char buf[128];
 	int err;
 
+	if (regs == REC_REGS_AUTO)
+		regs = rec_bpf_kernel_has_rdonly_cast() ? REC_REGS_CAST : REC_REGS_PROBE;
 	skel = syslat__open();
 	if (!skel) {
 		err = -errno;
 		log_error("cannot open BPF skeleton: %s", rec_bpf_strerror(err, buf, sizeof(buf)));
 		return err;
 	}
+	bpf_program__set_autoload(skel->progs.handle_sys_enter, regs == REC_REGS_CAST);
+	bpf_program__set_autoload(skel->progs.handle_sys_enter_core, regs == REC_REGS_PROBE);
 	configure(skel, o);
 	err = bpf_map__set_max_entries(skel->maps.events, (__u32)o->buffer_bytes);
 	if (!err)
@@ -154,6 +172,11 @@ int rec_bpf_load(const struct rec_opts *o, struct syslat **out)
 	}
 	*out = skel;
 	return 0;
+}
+
+int rec_bpf_load(const struct rec_opts *o, struct syslat **out)
+{
+	return rec_bpf_load_variant(o, REC_REGS_AUTO, out);
 }
 
 int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state)

@@ -121,6 +121,13 @@ void rec_bpf_log_init(int verbose);
 /* open -> configure from opts -> load. 0 or -errno (printed). */
 int rec_bpf_load(const struct rec_opts *o, struct syslat **out);
 
+/* How sys_enter reads syscall arguments: AUTO picks CAST when the kernel
+ * has bpf_rdonly_cast() (plain loads), else PROBE (bpf_probe_read_kernel). */
+enum rec_regs_read { REC_REGS_AUTO, REC_REGS_CAST, REC_REGS_PROBE };
+bool rec_bpf_kernel_has_rdonly_cast(void);	/* the kfunc, Linux 6.2+ */
+int rec_bpf_load_variant(const struct rec_opts *o, enum rec_regs_read regs,
+			 struct syslat **out);
+
 /* Adds tgid to the traced set with state TGID_*. */
 int rec_bpf_add_tgid(struct syslat *skel, uint32_t tgid, uint32_t state);
 

@@ -13,8 +13,8 @@ print("ready", os.getpid(), s.getsockname()[1], flush=True)
 c, a = s.accept()
 print("fd", c.fileno(), a[1], flush=True)
 c.sendall(b"ok " + c.recv(100))
+time.sleep(0.5)	# open long enough for /proc to be read
 c.close()
-time.sleep(0.3)
 PY
 python3 srv.py >own.txt &
 sp=$!

@@ -21,6 +21,8 @@
 
 struct seen {
 	uint32_t pid;
+	int rfd, wfd;		/* a pipe the child reads and writes */
+	uint64_t reads, writes;	/* events of pid on rfd/wfd, by arg0 */
 	uint64_t getppid;	/* events of pid with nr getppid */
 	uint64_t other_pids;	/* events of any other process */
 	uint64_t batches, bad;
@@ -45,6 +47,10 @@ static int on_sample(void *ctx, void *data, size_t size)
 			s->other_pids++;
 		else if (b->ev[i].nr == SYS_getppid)
 			s->getppid++;
+		else if (b->ev[i].nr == SYS_read && b->ev[i].arg0 == (uint64_t)s->rfd)
+			s->reads++;
+		else if (b->ev[i].nr == SYS_write && b->ev[i].arg0 == (uint64_t)s->wfd)
+			s->writes++;
 	}
 	return 0;
 }
@@ -60,14 +66,16 @@ static bool can_bpf(void)
 	return false;
 }
 
-/* A child that makes n getppid calls each time it reads a byte on go, and
- * answers with a byte on done. */
-static pid_t spawn(int go[2], int done[2], long n)
+/* A child that makes n getppid calls and n 1-byte write+read round trips
+ * on the pipe rw each time it reads a byte on go, and answers with a byte on
+ * done. */
+static pid_t spawn(int go[2], int done[2], int rw[2], long n)
 {
 	pid_t pid;
 
 	cr_assert_eq(pipe(go), 0);
 	cr_assert_eq(pipe(done), 0);
+	cr_assert_eq(pipe(rw), 0);
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
@@ -79,6 +87,10 @@ static pid_t spawn(int go[2], int done[2], long n)
 		while (read(go[0], &c, 1) == 1) {
 			for (long i = 0; i < n; i++)
 				syscall(SYS_getppid);
+			for (long i = 0; i < n; i++) {
+				if (write(rw[1], &c, 1) != 1 || read(rw[0], &c, 1) != 1)
+					_exit(1);
+			}
 			if (write(done[1], &c, 1) != 1)
 				_exit(1);
 		}
@@ -116,13 +128,13 @@ Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole
 	struct ring_buffer *rb;
 	struct syslat *skel = NULL;
 	struct rec_opts o;
-	int go[2], done[2], ws;
+	int go[2], done[2], rw[2], ws;
 
 	if (!can_bpf())
 		cr_skip_test("needs root with CAP_BPF and CAP_PERFMON");
 	rec_opts_init(&o);
 	cr_assert_eq(rec_bpf_load(&o, &skel), 0);
-	s.pid = (uint32_t)spawn(go, done, 1000);
+	s.pid = (uint32_t)spawn(go, done, rw, 1000);
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &s, NULL);
 	cr_assert_not_null(rb);
 	cr_assert_eq(syslat__attach(skel), 0);
@@ -152,4 +164,52 @@ Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole
 	close(go[0]);
 	close(done[0]);
 	close(done[1]);
+	close(rw[0]);
+	close(rw[1]);
+}
+
+/* Both ways of reading syscall arguments give each read and write its fd. */
+static void fd_args(enum rec_regs_read how)
+{
+	struct seen s = { 0 };
+	struct ring_buffer *rb;
+	struct syslat *skel = NULL;
+	struct rec_opts o;
+	int go[2], done[2], rw[2], ws;
+
+	if (!can_bpf())
+		cr_skip_test("needs root with CAP_BPF and CAP_PERFMON");
+	rec_opts_init(&o);
+	cr_assert_eq(rec_bpf_load_variant(&o, how, &skel), 0);
+	s.pid = (uint32_t)spawn(go, done, rw, 500);
+	s.rfd = rw[0];
+	s.wfd = rw[1];
+	cr_assert_eq(rec_bpf_add_tgid(skel, s.pid, TGID_ACTIVE), 0);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &s, NULL);
+	cr_assert_not_null(rb);
+	cr_assert_eq(syslat__attach(skel), 0);
+	round_trip(go, done);
+	drain(skel, rb, &s);
+	cr_assert_eq(s.getppid, 500);
+	cr_assert_eq(s.writes, 500, "writes on fd %d: %llu", s.wfd, (unsigned long long)s.writes);
+	cr_assert_eq(s.reads, 500, "reads on fd %d: %llu", s.rfd, (unsigned long long)s.reads);
+	close(go[1]);
+	cr_assert_eq(waitpid((pid_t)s.pid, &ws, 0), (pid_t)s.pid);
+	ring_buffer__free(rb);
+	syslat__destroy(skel);
+	close(go[0]);
+	close(done[0]);
+	close(done[1]);
+	close(rw[0]);
+	close(rw[1]);
+}
+
+Test(record_bpf, fd_arguments_through_bpf_rdonly_cast, .timeout = 30)
+{
+	fd_args(REC_REGS_CAST);
+}
+
+Test(record_bpf, fd_arguments_through_probe_reads, .timeout = 30)
+{
+	fd_args(REC_REGS_PROBE);
 }
