@@ -44,6 +44,8 @@ const volatile __s64 cfg_nr_pipe = -1;
 const volatile __s64 cfg_nr_pipe2 = -1;
 const volatile __s64 cfg_nr_socketpair = -1;
 const volatile __s64 cfg_nr_connect = -1;
+const volatile __s64 cfg_nr_accept = -1;
+const volatile __s64 cfg_nr_accept4 = -1;
 const volatile __u32 cfg_stacks;		/* --stacks */
 const volatile __u64 cfg_stack_min_ns = 1000000;
 const volatile __u64 cfg_batch_age_ns = 5000000;
@@ -327,7 +329,8 @@ static __always_inline void submit(void *e)
  * short stacks.
  */
 static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
-					   struct inflight_val *in, __u64 start, __u64 now)
+					   struct inflight_val *in, __u64 start, __u64 now,
+					   __s64 ret)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	struct stack_event *se;
@@ -340,7 +343,7 @@ static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
 		count_drop(DROP_SYSCALL);
 		return 0;
 	}
-	fill_event(&se->ev, in, start, now, (__s64)ctx->args[1]);
+	fill_event(&se->ev, in, start, now, ret);
 	n = bpf_get_stack(ctx, se->ips, sizeof(se->ips), BPF_F_USER_STACK);
 	se->depth = n > 0 ? n / sizeof(__u64) : 0;
 	se->pad = 0;
@@ -352,8 +355,8 @@ static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
 }
 
 /* connect() that succeeded or is in progress: its address travels along. */
-static __always_inline int emit_connect(struct bpf_raw_tracepoint_args *ctx,
-					struct inflight_val *in, __u64 start, __u64 now)
+static __always_inline int emit_connect(struct inflight_val *in, __u64 start, __u64 now,
+					__s64 ret)
 {
 	struct connect_event *ce;
 	__u32 len = in->arg2;
@@ -364,7 +367,7 @@ static __always_inline int emit_connect(struct bpf_raw_tracepoint_args *ctx,
 		count_drop(DROP_SYSCALL);
 		return 0;
 	}
-	fill_event(&ce->ev, in, start, now, (__s64)ctx->args[1]);
+	fill_event(&ce->ev, in, start, now, ret);
 	__builtin_memset(ce->addr, 0, sizeof(ce->addr));
 	if (len > CONNECT_ADDR_LEN)
 		len = CONNECT_ADDR_LEN;
@@ -423,14 +426,14 @@ static __always_inline int emit(struct inflight_val *in, __u64 start, __u64 now,
 
 /* The first exit of a thread that has no slot: a thread that was inside a
  * syscall when tracing began (or a bystander's, once). */
-static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx, __s64 ret)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, *state;
 	struct early_exit_event *e;
 
-	if ((__s64)ctx->args[1] < 0 || tgid == cfg_self_tgid)
+	if (ret < 0 || tgid == cfg_self_tgid)
 		return 0;
 	state = bpf_map_lookup_elem(&tgids, &tgid);
 	if (!state || *state != TGID_ACTIVE)
@@ -440,7 +443,7 @@ static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!e)
 		return 0;	/* a hint, not an event: nothing to count */
 	e->ts_ns = bpf_ktime_get_boot_ns();
-	e->ret = (__s64)ctx->args[1];
+	e->ret = ret;
 	e->tgid = tgid;
 	e->tid = (__u32)id;
 	e->nr = (__u32)BPF_CORE_READ(regs, orig_ax);
@@ -449,15 +452,82 @@ static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+#define S_IFMT_	00170000
+#define S_IFSOCK_	0140000
+#define AF_INET_	2
+#define AF_INET6_	10
+
+/*
+ * The peer of the socket accept() just returned, as a struct sockaddr, read
+ * from the kernel's socket (the caller may have passed no address buffer).
+ * Returns its length, 0 when fd is not an IPv4/IPv6 socket.
+ */
+static __always_inline __u32 accepted_peer(int fd, __u8 *addr)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	struct socket *sock;
+	struct file *f;
+	struct sock *sk;
+	__u16 family;
+	__be16 port;
+
+	if (fd < 0 || bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return 0;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+		return 0;
+	sock = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	port = BPF_CORE_READ(sk, __sk_common.skc_dport);
+	__builtin_memcpy(addr, &family, 2);	/* sa_family, host order */
+	__builtin_memcpy(addr + 2, &port, 2);	/* sin_port, network order */
+	if (family == AF_INET_) {
+		__be32 a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		__builtin_memcpy(addr + 4, &a, 4);
+		return 16;
+	}
+	if (family == AF_INET6_) {
+		/* sin6_flowinfo (4 bytes, zero) then sin6_addr */
+		if (bpf_core_read(addr + 8, 16, &sk->__sk_common.skc_v6_daddr))
+			return 0;
+		return 28;
+	}
+	return 0;
+}
+
+/* accept() that returned a socket: its peer travels along, taken from the
+ * kernel, so a connection closed before /proc is read still has it. */
+static __always_inline int emit_accept(struct inflight_val *in, __u64 start, __u64 now,
+				       __s64 ret)
+{
+	struct connect_event *ce;
+
+	batch_flush_here();
+	ce = bpf_ringbuf_reserve(&events, sizeof(*ce), 0);
+	if (!ce) {
+		count_drop(DROP_SYSCALL);
+		return 0;
+	}
+	fill_event(&ce->ev, in, start, now, ret);
+	__builtin_memset(ce->addr, 0, sizeof(ce->addr));
+	ce->addr_len = accepted_peer((int)ret, ce->addr);
+	submit(ce);
+	return 0;
+}
+
 SEC("raw_tp/sys_exit")
 int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
+	__s64 ret = (__s64)ctx->args[1];	/* read once: clang may otherwise
+						 * rebase ctx, which the verifier refuses */
 	struct inflight_val *in;
 	__u64 now, start;
 
 	in = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!in)
-		return early_exit(ctx);
+		return early_exit(ctx, ret);
 	if (!in->enter_ns)
 		return 0;
 	now = bpf_ktime_get_boot_ns();
@@ -468,11 +538,12 @@ int handle_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	}
 	if (cfg_stacks && now - start >= cfg_stack_min_ns)
-		return emit_with_stack(ctx, in, start, now);
-	if (in->nr == cfg_nr_connect && ((__s64)ctx->args[1] == 0 ||
-					 (__s64)ctx->args[1] == -115 /* EINPROGRESS */))
-		return emit_connect(ctx, in, start, now);
-	return emit(in, start, now, (__s64)ctx->args[1]);
+		return emit_with_stack(ctx, in, start, now, ret);
+	if (in->nr == cfg_nr_connect && (ret == 0 || ret == -115 /* EINPROGRESS */))
+		return emit_connect(in, start, now, ret);
+	if ((in->nr == cfg_nr_accept || in->nr == cfg_nr_accept4) && ret >= 0)
+		return emit_accept(in, start, now, ret);
+	return emit(in, start, now, ret);
 }
 
 /*

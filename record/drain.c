@@ -68,6 +68,8 @@ int rec_drain_init(struct rec_drain *d, struct ebt_writer *w)
 	mask_names(d->fd_pipe_mask, fd_pipe_calls, sizeof(fd_pipe_calls) / sizeof(char *));
 	table = syscalls_native(&count, &abi);
 	d->nr_close = syscalls_lookup(table, count, "close");
+	d->nr_accept = syscalls_lookup(table, count, "accept");
+	d->nr_accept4 = syscalls_lookup(table, count, "accept4");
 	return 0;
 }
 
@@ -165,15 +167,17 @@ static void want_fd(struct rec_drain *d, const struct syscall_event *e)
 }
 
 /*
- * connect(): the peer is the address the program passed, read in the kernel
- * at the syscall's exit, so the UPDATE record is written at once (before the
- * events chunk holding the connect), even for a socket closed right after,
- * which /proc would no longer show. /proc is still asked for the rest
+ * connect() and accept(): the peer is the address the program passed to
+ * connect, or the accepted socket's peer, read in the kernel at the exit,
+ * so the FD record is written at once (before the events chunk holding the
+ * syscall), even for a socket closed right after, which /proc would no
+ * longer show. /proc is still asked for the rest
  * (type, local address) of sockets that live long enough.
  */
 static void connect_sample(struct rec_drain *d, const struct connect_event *ce)
 {
 	struct rec_fd_info fi;
+	bool accepted;
 	struct ebt_record r;
 	struct ebt_event ev;
 
@@ -188,11 +192,13 @@ static void connect_sample(struct rec_drain *d, const struct connect_event *ce)
 	want_fd(d, &ce->ev);
 	if (!fi.peer[0])
 		return;
-	fi.fd = (int)(int32_t)ce->ev.arg0;
+	accepted = (int64_t)ce->ev.nr == d->nr_accept || (int64_t)ce->ev.nr == d->nr_accept4;
+	/* accept: the new socket (the return value); connect: its first argument */
+	fi.fd = accepted ? (int)ce->ev.ret : (int)(int32_t)ce->ev.arg0;
 	fi.kind = EBT_FD_SOCKET;
 	memcpy(&fi.family, ce->addr, sizeof(fi.family));	/* sa_family */
-	rec_fd_record(&fi, ce->ev.tgid, EBT_FDE_UPDATE, ce->ev.enter_ns + ce->ev.duration_ns,
-		      &r);
+	rec_fd_record(&fi, ce->ev.tgid, accepted ? EBT_FDE_OPEN : EBT_FDE_UPDATE,
+		      ce->ev.enter_ns + ce->ev.duration_ns, &r);
 	if (ebt_writer_add_record(d->w, &r)) {
 		d->cnt.fd_missed++;
 	} else {

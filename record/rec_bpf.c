@@ -128,6 +128,8 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 	skel->rodata->cfg_nr_pipe2 = nr_of("pipe2");
 	skel->rodata->cfg_nr_socketpair = nr_of("socketpair");
 	skel->rodata->cfg_nr_connect = nr_of("connect");
+	skel->rodata->cfg_nr_accept = nr_of("accept");
+	skel->rodata->cfg_nr_accept4 = nr_of("accept4");
 }
 
 bool rec_bpf_kernel_has_rdonly_cast(void)

@@ -252,7 +252,8 @@ struct rec_counters {
 	uint64_t taskq_full;	/* task events dropped by a full queue */
 	uint64_t fd_resolved;
 	uint64_t fd_missed;	/* fd gone before it could be read, or queue full */
-	uint64_t fd_from_connect;	/* of fd_resolved: peer from connect's argument */
+	uint64_t fd_from_connect;	/* of fd_resolved: peer taken in the kernel
+					 * (connect's argument, accepted socket) */
 	uint64_t early_exits;	/* syscalls blocked when tracing began, returned */
 };
 
@@ -265,6 +266,7 @@ struct rec_drain {
 	uint64_t fd_pair_mask[SYSCALL_ALLOW_WORDS];	/* arg0 holds two new fds */
 	uint64_t fd_pipe_mask[SYSCALL_ALLOW_WORDS];	/* of which pipes */
 	int32_t nr_close;
+	int32_t nr_accept, nr_accept4;
 	struct task_event *taskq;
 	size_t task_head, task_tail;
 	struct rec_fd_req *fdq;

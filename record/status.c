@@ -181,7 +181,7 @@ void rec_status_summary(struct rec_session *s, const struct ebt_writer_stats *st
 	/* Missed fds are routine (closed before /proc was read): -v only. */
 	if (s->o->verbose || c->taskq_full || c->task_lost || c->bad_samples)
 		fprintf(stderr, "ebpf-record: %" PRIu64 " new fds resolved (%" PRIu64 " peers "
-			"from connect's address), %" PRIu64 " missed; %" PRIu64 " syscalls "
+			"taken in the kernel at connect/accept), %" PRIu64 " missed; %" PRIu64 " syscalls "
 			"in progress at the start returned; %" PRIu64
 			" process events lost%s\n", c->fd_resolved, c->fd_from_connect,
 			c->fd_missed, c->early_exits, c->task_lost + c->taskq_full,
