@@ -1,2 +1,0 @@
-build/obj/common/alloc.o: common/alloc.c common/alloc.h
-common/alloc.h:
