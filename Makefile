@@ -41,9 +41,13 @@ pcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 all: record analyze
 
 # ---------------------------------------------------------------- packages
-# Missing Debian packages are installed when root, named otherwise.
+# Missing Debian packages are installed when root, named otherwise. The
+# check runs at every make (a dpkg query, well under a second): a build
+# directory carried to a new machine must not trust an old stamp. Objects
+# wait for it (order-only), so it never forces a rebuild.
 DEPS_STAMP = $(O)/.deps
-$(DEPS_STAMP)-%: .ci/install-deps.sh
+.PHONY: FORCE
+$(DEPS_STAMP)-%: .ci/install-deps.sh FORCE
 	$(Q)mkdir -p $(O)
 	$(Q)sh .ci/install-deps.sh $*
 	$(Q)touch $@
