@@ -125,10 +125,7 @@ static int sys_new(struct ana_engine *e, const char *name)
 		s->new_fd_kind = nf->new_fd_kind;
 		s->sock_only = nf->sock_only;
 	}
-	s->cat_by_fd = s->fd_first && s->cat == SC_FILE &&
-		       (s->cls == ANA_CL_READ || s->cls == ANA_CL_WRITE ||
-			s->cls == ANA_CL_CLOSE) && !strstr(name, "pread") &&
-		       !strstr(name, "pwrite");
+	s->cat_by_fd = syscalls_category_by_fd(name) > 0;
 	s->own_min = UINT64_MAX;
 	s->is_dup = !strncmp(name, "dup", 3);
 	s->is_accept = !strncmp(name, "accept", 6);

@@ -159,6 +159,14 @@ _Static_assert(!BATCH_SIZE_OK(sizeof(struct task_event)) &&
 #define DROP_FILTERED	2		/* not lost: sampled out or below min duration */
 #define DROP_SLOTS	3
 
+/* Descriptor kinds the kernel tells apart for --syscalls CATEGORY, for
+ * the syscalls whose category is their fd's (read, write, close...):
+ * network on a socket, ipc on a pipe, else file, or ipc/time/signal for an
+ * eventfd/timerfd/signalfd, which are OTHER here (kept a little wider). */
+#define FDK_SOCKET	0x1
+#define FDK_FIFO	0x2
+#define FDK_OTHER	0x4
+
 /* Syscall allowlist: a bitmap over syscall numbers. */
 #define SYSCALL_MAX_NR		1024
 #define SYSCALL_ALLOW_WORDS	(SYSCALL_MAX_NR / 64)

@@ -26,6 +26,36 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+#define S_IFMT_		00170000
+#define S_IFSOCK_	0140000
+#define S_IFIFO_	0010000
+
+/* The current task's open file fd, or NULL. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds, *f;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
+}
+
+static __always_inline __u32 fd_kind(int fd)
+{
+	struct file *f = fd_file(fd);
+	__u32 fmt;
+
+	if (!f)
+		return FDK_OTHER;
+	fmt = BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_;
+	return fmt == S_IFSOCK_ ? FDK_SOCKET : fmt == S_IFIFO_ ? FDK_FIFO : FDK_OTHER;
+}
+
 /* Linux 6.2+. Weak: record/ loads handle_sys_enter_core instead where the
  * kernel lacks it. */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
@@ -35,6 +65,8 @@ const volatile __u32 cfg_follow = 1;		/* add forked children */
 const volatile __u32 cfg_filter_syscalls;	/* cfg_allow is in force */
 const volatile __u64 cfg_allow[SYSCALL_ALLOW_WORDS];
 const volatile __u64 cfg_fd_arg[SYSCALL_ALLOW_WORDS];	/* first argument kept */
+const volatile __u64 cfg_allow_by_fd[SYSCALL_ALLOW_WORDS];	/* kept if fd kind fits */
+const volatile __u32 cfg_fd_kinds;			/* FDK_* */
 const volatile __u64 cfg_min_duration_ns;
 const volatile __u32 cfg_sample_every;		/* 0 or 1: every syscall */
 const volatile __u64 cfg_wakeup_bytes = 1 << 20;
@@ -254,6 +286,26 @@ static __always_inline void keep_args(struct bpf_raw_tracepoint_args *ctx,
 	}
 }
 
+/* --syscalls CATEGORY and a read(), write(), close()...: kept when its fd's
+ * kind belongs to a selected category (read() on a socket is network). */
+static __always_inline int kept_by_fd(struct bpf_raw_tracepoint_args *ctx, long nr,
+				      const bool fast)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u64 n = (__u64)nr;
+	long fd;
+
+	if (!cfg_fd_kinds || n >= SYSCALL_MAX_NR || !((cfg_allow_by_fd[n / 64] >> (n % 64)) & 1))
+		return 0;
+	if (fast) {
+		regs = bpf_rdonly_cast(regs, bpf_core_type_id_kernel(struct pt_regs));
+		fd = PT_REGS_PARM1_SYSCALL(regs);
+	} else {
+		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	}
+	return fd_kind((int)fd) & cfg_fd_kinds;
+}
+
 static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, const bool fast)
 {
 	long nr = (long)ctx->args[1];
@@ -264,7 +316,7 @@ static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, const 
 		return 0;
 	if (in->state == TGID_PENDING && nr != cfg_nr_execve && nr != cfg_nr_execveat)
 		return 0;
-	if (cfg_filter_syscalls && !syscall_allowed(nr))
+	if (cfg_filter_syscalls && !syscall_allowed(nr) && !kept_by_fd(ctx, nr, fast))
 		return 0;
 	if (cfg_sample_every > 1 && bpf_get_prandom_u32() % cfg_sample_every) {
 		count_drop(DROP_FILTERED);
@@ -452,8 +504,6 @@ static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx, __s64
 	return 0;
 }
 
-#define S_IFMT_	00170000
-#define S_IFSOCK_	0140000
 #define AF_INET_	2
 #define AF_INET6_	10
 
@@ -464,17 +514,13 @@ static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx, __s64
  */
 static __always_inline __u32 accepted_peer(int fd, __u8 *addr)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	struct file *f = fd_file(fd);
 	struct socket *sock;
-	struct file *f;
 	struct sock *sk;
 	__u16 family;
 	__be16 port;
 
-	if (fd < 0 || bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
-		return 0;
-	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
 		return 0;
 	sock = BPF_CORE_READ(f, private_data);
 	sk = BPF_CORE_READ(sock, sk);

@@ -250,3 +250,17 @@ int syscalls_first_arg_is_fd(const char *name)
 	return find(name, fd_first, sizeof(fd_first) / sizeof(fd_first[0]),
 		    sizeof(fd_first[0]), cmp_str) != NULL;
 }
+
+/* Generic descriptor I/O: the syscall's category is its descriptor's
+ * (docs/REPORT.md): read() on a socket is network, on a pipe ipc. Sorted. */
+static const char *const by_fd[] = {
+	"close", "read", "readv", "write", "writev",
+};
+
+int syscalls_category_by_fd(const char *name)
+{
+	if (!name)
+		return 0;
+	return find(name, by_fd, sizeof(by_fd) / sizeof(by_fd[0]), sizeof(by_fd[0]),
+		    cmp_str) != NULL;
+}

@@ -50,4 +50,9 @@ int syscalls_category_parse(const char *name);
 /* Whether a syscall takes an fd as its first argument. */
 int syscalls_first_arg_is_fd(const char *name);
 
+/* Whether a syscall's category follows its descriptor's kind (generic fd
+ * I/O: read, write, close...): network on a socket, ipc on a pipe or
+ * eventfd, time on a timerfd, signal on a signalfd, else its own (file). */
+int syscalls_category_by_fd(const char *name);
+
 #endif

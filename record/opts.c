@@ -383,9 +383,21 @@ static int allow_item(struct rec_opts *o, const char *item)
 		return -ENOENT;
 	for (nr = 0; nr < count; nr++) {
 		name = syscalls_name(table, count, nr);
-		if (name && (int)syscalls_category(name) == cat)
+		if (!name)
+			continue;
+		if (syscalls_category_by_fd(name)) {	/* decided by the fd's kind */
+			if (nr < SYSCALL_MAX_NR)
+				o->allow_by_fd[nr / 64] |= 1ull << (nr % 64);
+		} else if ((int)syscalls_category(name) == cat) {
 			allow_nr(o, nr);
+		}
 	}
+	if (cat == SC_NETWORK)
+		o->fd_kinds |= FDK_SOCKET;
+	else if (cat == SC_IPC)
+		o->fd_kinds |= FDK_FIFO | FDK_OTHER;	/* pipes, eventfds */
+	else if (cat == SC_FILE || cat == SC_TIME || cat == SC_SIGNAL)
+		o->fd_kinds |= FDK_OTHER;	/* files; timerfds; signalfds */
 	return 0;
 }
 
@@ -395,6 +407,8 @@ static int build_allowlist(struct rec_opts *o)
 	int err = 0;
 
 	memset(o->allow, 0, sizeof(o->allow));
+	memset(o->allow_by_fd, 0, sizeof(o->allow_by_fd));
+	o->fd_kinds = 0;
 	o->filter_syscalls = false;
 	if (!o->syscalls || !*o->syscalls || !strcmp(o->syscalls, "all"))
 		return 0;

@@ -114,8 +114,11 @@ static void configure(struct syslat *skel, const struct rec_opts *o)
 	skel->rodata->cfg_self_tgid = (__u32)getpid();
 	skel->rodata->cfg_follow = o->follow;
 	skel->rodata->cfg_filter_syscalls = o->filter_syscalls;
-	for (i = 0; i < SYSCALL_ALLOW_WORDS; i++)
+	for (i = 0; i < SYSCALL_ALLOW_WORDS; i++) {
 		skel->rodata->cfg_allow[i] = o->allow[i];
+		skel->rodata->cfg_allow_by_fd[i] = o->allow_by_fd[i];
+	}
+	skel->rodata->cfg_fd_kinds = o->fd_kinds;
 	fd_arg_mask(skel->rodata->cfg_fd_arg);
 	skel->rodata->cfg_min_duration_ns = o->min_duration_ns;
 	skel->rodata->cfg_sample_every = o->sample_every;

@@ -53,7 +53,10 @@ struct rec_opts {
 	char **cmd;		/* NULL-terminated, or NULL in attach mode */
 	/* filled by rec_opts_validate() */
 	bool filter_syscalls;
-	uint64_t allow[SYSCALL_ALLOW_WORDS];
+	uint64_t allow[SYSCALL_ALLOW_WORDS];	/* kept whatever their fd */
+	uint64_t allow_by_fd[SYSCALL_ALLOW_WORDS];	/* read, write...: kept when
+						 * their fd's kind is in fd_kinds */
+	uint32_t fd_kinds;		/* FDK_* (bpf/syscall_event.h) of the selected categories */
 };
 
 /* Defaults; never fails. */

@@ -48,3 +48,14 @@ Test(common_syscalls, fd_first_argument)
 	cr_expect(!syscalls_first_arg_is_fd("getppid"));
 	cr_expect(!syscalls_first_arg_is_fd(NULL));
 }
+
+Test(common_syscalls, category_by_descriptor)
+{
+	cr_expect(syscalls_category_by_fd("read"));
+	cr_expect(syscalls_category_by_fd("writev"));
+	cr_expect(syscalls_category_by_fd("close"));
+	cr_expect(!syscalls_category_by_fd("pread64"), "positioned I/O is file I/O");
+	cr_expect(!syscalls_category_by_fd("recvfrom"), "network by itself");
+	cr_expect(!syscalls_category_by_fd("fsync"));
+	cr_expect(!syscalls_category_by_fd(NULL));
+}

@@ -38,7 +38,7 @@ static int parse_args(const char **args)
 	return rec_opts_parse(&o, argc, argv_store);
 }
 
-static int allowed(const char *name)
+static int in_bitmap(const uint64_t *bits, const char *name)
 {
 	const char *const *table;
 	const char *abi;
@@ -48,7 +48,17 @@ static int allowed(const char *name)
 	table = syscalls_native(&count, &abi);
 	nr = syscalls_lookup(table, count, name);
 	cr_assert(nr >= 0, "%s not in the native table", name);
-	return (o.allow[nr / 64] >> (nr % 64)) & 1;
+	return (bits[nr / 64] >> (nr % 64)) & 1;
+}
+
+static int allowed(const char *name)
+{
+	return in_bitmap(o.allow, name);
+}
+
+static int allowed_by_fd(const char *name)
+{
+	return in_bitmap(o.allow_by_fd, name);
 }
 
 TestSuite(record_opts, .init = setup, .fini = teardown);
@@ -179,6 +189,23 @@ Test(record_opts, syscalls_by_name_and_category)
 	cr_expect(allowed("accept4"));
 	cr_expect_not(allowed("write"));
 	cr_expect_not(allowed("futex"));
+	/* write() on a socket is network: the kernel looks at its fd */
+	cr_expect(allowed_by_fd("write"));
+	cr_expect(allowed_by_fd("close"));
+	cr_expect_eq(o.fd_kinds, FDK_SOCKET);
+}
+
+Test(record_opts, categories_pick_descriptor_kinds)
+{
+	cr_assert_eq(PARSE("-o", "x", "-p", "1", "-s", "file,ipc"), 0);
+	cr_assert_eq(rec_opts_validate(&o), 0);
+	cr_expect(allowed("openat"));
+	cr_expect_not(allowed("read"), "read() is decided by its descriptor");
+	cr_expect(allowed_by_fd("read"));
+	cr_expect_eq(o.fd_kinds, FDK_FIFO | FDK_OTHER);
+	cr_assert_eq(PARSE("-o", "x", "-p", "1", "-s", "memory"), 0);
+	cr_assert_eq(rec_opts_validate(&o), 0);
+	cr_expect_eq(o.fd_kinds, 0, "no category of memory takes read()");
 }
 
 Test(record_opts, syscalls_all_means_no_filter)
