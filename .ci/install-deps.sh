@@ -7,7 +7,9 @@ set -eu
 what=${1:-all}
 base="make gcc pkg-config libzstd-dev libsqlite3-dev libcsv-dev libyaml-dev libxxhash-dev"
 bpf="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev"
-test="libcriterion-dev libjansson-dev sqlite3 python3 procps util-linux"
+# tests/e2e/servers records real servers under their load generators
+test="libcriterion-dev libjansson-dev sqlite3 python3 procps util-linux nginx-light wrk
+	redis-server redis-tools"
 extra="libmicrohttpd-dev"
 # make bench: the perf stat floor and a real server under load
 bench="linux-perf nginx-light wrk"
