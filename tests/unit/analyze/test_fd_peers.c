@@ -73,7 +73,7 @@ Test(analyze_fd_peers, unconsumed_facts_stay_bounded, .timeout = 60)
 
 /* More records ahead of the events than the cap: the extra ones are dropped
  * (with a warning) at constant cost each, not a pass over all fds each. */
-Test(analyze_fd_peers, records_beyond_the_cap_cost_no_pass_each, .timeout = 20)
+Test(analyze_fd_peers, records_beyond_the_cap_cost_no_pass_each, .timeout = 60)
 {
 	struct ebt_writer_opts wo = { .inline_io = true, .overwrite = true, .level = 1 };
 	struct ebt_event ev = { .enter_ns = 1000, .duration_ns = 10, .pid = 1, .tid = 1 };
