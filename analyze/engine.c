@@ -711,7 +711,9 @@ int ana_engine_chunk(struct ana_engine *e, uint32_t idx, const struct ebt_chunk 
 		F->until_ts = bound_ts(F, &e->opts->until, UINT64_MAX);
 		F->bounds_set = true;
 	}
-	for (const struct ebt_event *ev = c->events, *stop = ev + c->n_events; ev < stop; ev++) {
+	/* a chunk without events may have no array at all (NULL + 0 is UB) */
+	for (const struct ebt_event *ev = c->events, *stop = c->n_events ? ev + c->n_events : ev;
+	     ev < stop; ev++) {
 		uint64_t end = ev->enter_ns + ev->duration_ns;
 
 		if (ev->enter_ns < F->ts_first)
