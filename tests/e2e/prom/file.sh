@@ -14,7 +14,9 @@ cmp -s m.prom stdout.prom || die "the textfile differs from stdout"
 python3 "$PP" check m.prom --json r.json --events "$(json r.json "j['trace']['events']")" ||
 	die "exposition check failed"
 promtool_check m.prom
-info='ebpf_trace_info{host="vm",kernel="6.18.44-fc-v657",arch="x86_64",'
+# the labels are the recording machine's, as the JSON report names them
+info="ebpf_trace_info{host=\"$(json r.json "j['trace']['host']")\","
+info="$info"'kernel="'"$(json r.json "j['trace']['kernel']")"'",arch="x86_64",'
 info="$info"'recorder_version="0.1.0"}'
 [ "$(python3 "$PP" get m.prom "$info")" = 1 ] || die "no trace info series"
 # a directory that does not exist: an error, exit 1
