@@ -424,7 +424,10 @@ char *ana_strndup(const char *s, size_t len);
 size_t ana_name_copy(char *dst, size_t size, const char *s, size_t len);
 /* Copies NUL-terminated src into dst[size], cut to fit (no printf). */
 void ana_strlcpy(char *dst, const char *src, size_t size);
-void ana_warn_cap(struct ana_engine *e, int which, const char *what);
+/* Warns once per cap (which) that more than the cap of what were seen, and
+ * what became of the rest (fate). */
+#define ANA_CAP_MERGED "the rest are merged into one overflow entry"
+void ana_warn_cap(struct ana_engine *e, int which, const char *what, const char *fate);
 
 /* Requests (engine_req.c). */
 struct ana_ev_ctx {

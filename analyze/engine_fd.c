@@ -50,7 +50,7 @@ static struct ana_peer *peer_get(struct ana_engine *e, const char *peer)
 	if (!host)
 		return NULL;
 	if (e->npeers >= ANA_MAX_PEERS) {
-		ana_warn_cap(e, 3, "peers");
+		ana_warn_cap(e, 3, "peers", "the rest are left out of the peer table");
 		free(host);
 		return NULL;
 	}

@@ -453,7 +453,8 @@ static void set_pending(struct ana_engine *e, struct ana_fd *f, const struct ebt
 	uint32_t i;
 
 	if (e->npend >= ANA_MAX_PEND_TOTAL) {	/* folding waits for the chunk's end */
-		ana_warn_cap(e, 4, "pending fd records");
+		ana_warn_cap(e, 4, "pending fd records",
+			     "the rest are dropped (those descriptors may miss a peer or path)");
 		return;
 	}
 	if (pend_room(f))

@@ -158,13 +158,12 @@ void ana_strlcpy(char *dst, const char *src, size_t size)
 	dst[n] = 0;
 }
 
-void ana_warn_cap(struct ana_engine *e, int which, const char *what)
+void ana_warn_cap(struct ana_engine *e, int which, const char *what, const char *fate)
 {
 	if (e->cap_warned[which])
 		return;
 	e->cap_warned[which] = true;
-	log_warn("more than the cap of tracked %s: the rest are merged into one"
-		 " overflow entry", what);
+	log_warn("more than the cap of tracked %s: %s", what, fate);
 }
 
 static uint64_t tkey(uint32_t file, uint32_t id)
@@ -180,7 +179,7 @@ struct ana_proc *ana_proc_get(struct ana_engine *e, uint32_t file, uint32_t pid)
 	if (p)
 		return p;
 	if (e->procs.n >= ANA_MAX_PROCS) {
-		ana_warn_cap(e, 0, "processes");
+		ana_warn_cap(e, 0, "processes", ANA_CAP_MERGED);
 		key = tkey(file, UINT32_MAX);
 		pid = UINT32_MAX;
 		p = ana_map_get(&e->procs, key);
@@ -213,7 +212,7 @@ struct ana_thread *ana_thread_get(struct ana_engine *e, uint32_t file, uint32_t 
 	if (t)
 		return t;
 	if (e->threads.n >= ANA_MAX_THREADS) {
-		ana_warn_cap(e, 1, "threads");
+		ana_warn_cap(e, 1, "threads", ANA_CAP_MERGED);
 		key = tkey(file, UINT32_MAX);
 		tid = UINT32_MAX;
 		t = ana_map_get(&e->threads, key);
@@ -264,7 +263,8 @@ struct ana_fd *ana_fd_get(struct ana_engine *e, uint32_t file, uint32_t pid, int
 	if (e->fds.n >= ANA_MAX_FDS && e->fds_closed * 2 >= e->fds.n)
 		ana_fd_purge(e);
 	if (e->fds.n >= ANA_MAX_FDS) {
-		ana_warn_cap(e, 2, "file descriptors");
+		ana_warn_cap(e, 2, "file descriptors",
+			     "the rest are counted without their descriptor's facts");
 		return NULL;
 	}
 	f = e->free_fds;
