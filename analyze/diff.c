@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/output.h"
 #include "common/alloc.h"
 #include "common/log.h"
 
@@ -309,14 +310,8 @@ int ana_diff_main(const struct ana_opts *o)
 		err = analyze_one(o, o->inputs[1], &b);
 	if (!err)
 		err = ana_diff_compute(a, b, &d);
-	if (!err && o->output) {
-		f = fopen(o->output, "w");
-		if (!f) {
-			err = -errno;
-			f = stdout;
-			log_error("cannot create %s: %s", o->output, strerror(-err));
-		}
-	}
+	if (!err)
+		err = ana_output_open(o->output, &f);
 	if (!err) {
 		err = write_diff(o, &d, f);
 		if (fflush(f) && !err)

@@ -11,6 +11,7 @@
 #include "analyze/engine.h"
 #include "analyze/engine_sql.h"
 #include "analyze/live.h"
+#include "analyze/output.h"
 #include "analyze/prom.h"
 #include "analyze/viz.h"
 #include "common/log.h"
@@ -134,20 +135,6 @@ int ana_analyze_files(const struct ana_opts *o, struct ana_engine **out)
 	return 0;
 }
 
-static void warn_damage(const struct ana_engine *e)
-{
-	for (uint32_t i = 0; i < e->nfiles; i++) {
-		const struct ana_file *f = &e->files[i];
-
-		if (f->damaged_chunks || f->truncated)
-			log_warn("%s is damaged (%llu chunks, %llu events skipped%s);"
-				 " the report covers the intact part", f->path,
-				 (unsigned long long)f->damaged_chunks,
-				 (unsigned long long)f->damaged_events,
-				 f->truncated ? ", torn tail" : "");
-	}
-}
-
 static int write_report(const struct ana_opts *o, const struct ana_engine *e, FILE *f)
 {
 	switch (o->report) {
@@ -175,7 +162,7 @@ int ana_run(const struct ana_opts *o)
 	err = ana_live_wanted(o) ? ana_live_analyze(o, &e) : ana_analyze_files(o, &e);
 	if (err)
 		return err;
-	warn_damage(e);
+	ana_output_warn_damage(e, "report");
 	if (o->csv_dir) {
 		err = ana_report_csv_dir(e, o->csv_dir);
 		if (err)
@@ -191,14 +178,9 @@ int ana_run(const struct ana_opts *o)
 			log_error("cannot write %s: %s", o->output, strerror(-err));
 		goto out;
 	}
-	if (o->output) {
-		f = fopen(o->output, "w");
-		if (!f) {
-			err = -errno;
-			log_error("cannot create %s: %s", o->output, strerror(errno));
-			goto out;
-		}
-	}
+	err = ana_output_open(o->output, &f);
+	if (err)
+		goto out;
 	err = write_report(o, e, f);
 	if (fflush(f) && !err)
 		err = -EIO;
