@@ -259,11 +259,12 @@ void ana_diff_free(struct ana_diff *d)
 	d->nrows = 0;
 }
 
-static int analyze_one(const struct ana_opts *o, const char *path, struct ana_engine **out)
+static int analyze_one(const struct ana_opts *o, uint32_t k, struct ana_engine **out)
 {
 	struct ana_opts one = *o;
 
-	one.inputs[0] = path;
+	one.inputs[0] = o->inputs[k];
+	one.open_path[0] = o->open_path[k];
 	one.ninputs = 1;
 	one.viz = NULL;
 	return ana_analyze_files(&one, out);
@@ -305,9 +306,9 @@ int ana_diff_main(const struct ana_opts *o)
 	FILE *f = stdout;
 	int err;
 
-	err = analyze_one(o, o->inputs[0], &a);
+	err = analyze_one(o, 0, &a);
 	if (!err)
-		err = analyze_one(o, o->inputs[1], &b);
+		err = analyze_one(o, 1, &b);
 	if (!err)
 		err = ana_diff_compute(a, b, &d);
 	if (!err)

@@ -8,6 +8,7 @@
 
 #include "analyze/engine.h"
 #include "analyze/escape.h"
+#include "analyze/spool.h"
 #include "analyze/units.h"
 #include "common/log.h"
 
@@ -120,7 +121,7 @@ static int info_file(const struct ana_opts *o, struct ana_engine *e, uint32_t i,
 		return rc;
 	rc = ana_engine_add_file(e, o->inputs[i], &idx);
 	if (!rc)
-		rc = ebt_reader_open(o->inputs[i], NULL, &r);
+		rc = ebt_reader_open(ana_input_path(o, i), NULL, &r);
 	if (rc) {
 		log_error("cannot read %s: %s", o->inputs[i],
 			  r ? ebt_reader_errmsg(r) : strerror(-rc));

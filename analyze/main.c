@@ -9,6 +9,7 @@
 
 #include "analyze/diff.h"
 #include "analyze/redact.h"
+#include "analyze/spool.h"
 #include "common/log.h"
 
 static int cmd_analyze(struct ana_opts *o)
@@ -99,7 +100,13 @@ int main(int argc, char **argv)
 		return usage_error(err);
 	}
 	resolve(&o);
-	rc = v->fn(&o);
+	rc = ana_spool_inputs(&o);
+	if (rc == -EINVAL) {		/* "-" twice, --follow on a pipe: said */
+		ana_opts_free(&o);
+		return 2;
+	}
+	if (!rc)
+		rc = v->fn(&o);
 	ana_opts_free(&o);
 	return rc ? 1 : 0;
 }

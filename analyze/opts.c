@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze/http.h"
 #include "common/parse.h"
@@ -20,6 +21,8 @@ void ana_opts_init(struct ana_opts *o)
 	o->request_timeout_ns = 30ull * 1000000000ull;
 	o->color = ANA_COLOR_AUTO;
 	o->max_events = 1000000;
+	for (size_t i = 0; i < sizeof(o->spool_fd) / sizeof(o->spool_fd[0]); i++)
+		o->spool_fd[i] = -1;
 }
 
 void ana_opts_free(struct ana_opts *o)
@@ -27,6 +30,11 @@ void ana_opts_free(struct ana_opts *o)
 	for (uint32_t i = 0; i < o->nowned; i++)
 		free(o->owned[i]);
 	o->nowned = 0;
+	for (size_t i = 0; i < sizeof(o->spool_fd) / sizeof(o->spool_fd[0]); i++) {
+		if (o->spool_fd[i] >= 0)
+			close(o->spool_fd[i]);
+		o->spool_fd[i] = -1;
+	}
 }
 
 void ana_usage(FILE *f)
@@ -84,7 +92,9 @@ void ana_usage(FILE *f)
 "  ebpf-analyze --follow app.ebt --listen 9464   live Prometheus /metrics\n"
 "  ebpf-analyze a.ebt b.ebt --report json   merge two traces by time\n"
 "  ebpf-analyze app.ebt --report html -o r.html  report to open in a browser\n"
-"  ebpf-analyze diff old.ebt new.ebt        what changed after a fix\n",
+"  ebpf-analyze diff old.ebt new.ebt        what changed after a fix\n"
+"  ssh host cat app.ebt | ebpf-analyze -    a trace on stdin (a pipe is\n"
+"                                           copied to $TMPDIR first)\n",
 	      f);
 }
 

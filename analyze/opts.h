@@ -63,8 +63,12 @@ struct ana_opts {
 	int verbosity;		/* -1 quiet, 0 normal, 1+ verbose */
 	enum ana_color color;
 	bool use_color;		/* resolved */
-	const char *inputs[64];
+	const char *inputs[64];	/* as given: what reports call them */
 	uint32_t ninputs;
+	/* ana_spool_inputs(): inputs read from a pipe, copied to a file */
+	const char *open_path[64];	/* NULL: open inputs[i] itself */
+	char spool_path[64][32];
+	int spool_fd[64];		/* -1: none */
 	char *owned[2 * ANA_MAX_FILTER];	/* strings from the config file */
 	uint32_t nowned;
 };

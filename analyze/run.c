@@ -13,6 +13,7 @@
 #include "analyze/live.h"
 #include "analyze/output.h"
 #include "analyze/prom.h"
+#include "analyze/spool.h"
 #include "analyze/viz.h"
 #include "common/log.h"
 
@@ -87,7 +88,7 @@ static int open_inputs(const struct ana_opts *o, struct ana_engine *e, struct in
 	for (uint32_t i = 0; i < o->ninputs && !err; i++) {
 		err = ana_engine_add_file(e, o->inputs[i], &in[i].idx);
 		if (!err)
-			err = ebt_reader_open(o->inputs[i], NULL, &in[i].r);
+			err = ebt_reader_open(ana_input_path(o, i), NULL, &in[i].r);
 		if (err && in[i].r)
 			log_error("cannot read %s: %s", o->inputs[i], ebt_reader_errmsg(in[i].r));
 		else if (err == -EBADMSG || err == -ENOTSUP)
