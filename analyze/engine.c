@@ -174,33 +174,13 @@ static inline struct ana_fd *fd_of(struct ana_engine *e, struct ana_thread *t,
 static void fd_created(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
 		       const struct ana_sys *s, struct ana_thread *t)
 {
-	uint64_t end = ev->enter_ns + ev->duration_ns;
-	struct ana_fd *f, *src;
+	struct ana_fd *f;
 
 	if (ev->ret < 0 || ev->ret > INT32_MAX)
 		return;
 	f = fd_of(e, t, file, ev->pid, (int32_t)ev->ret);
-	if (!f)
-		return;
-	if (f->syscalls || f->kind)
-		ana_fd_reset(e, f);	/* an older incarnation whose close we missed */
-	f->open_ts = end;
-	f->kind = s->new_fd_kind;
-	if (s->is_accept)
-		f->role = ANA_ROLE_SERVER;
-	if (s->is_dup && ev->arg0 <= INT32_MAX) {
-		src = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, false);
-		if (src) {
-			f->kind = src->kind;
-			f->role = src->role;
-			if (src->path)
-				f->path = ana_strndup(src->path, strlen(src->path));
-			if (src->peer)
-				f->peer = ana_strndup(src->peer, strlen(src->peer));
-		}
-	}
-	if (f->npend && end >= f->pend[0].ts)
-		ana_fd_apply_pending(e, f, end);
+	if (f)
+		ana_fd_created(e, f, file, ev, s);
 }
 
 static struct ana_fd *fd_event(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,

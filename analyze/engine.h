@@ -408,6 +408,8 @@ struct ana_fd *ana_fd_get(struct ana_engine *e, uint32_t file, uint32_t pid, int
 			  bool create);
 void ana_fd_release(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_reset(struct ana_engine *e, struct ana_fd *f);
+void ana_fd_created(struct ana_engine *e, struct ana_fd *f, uint32_t file,
+		    const struct ebt_event *ev, const struct ana_sys *s);
 void ana_fd_apply_pending(struct ana_engine *e, struct ana_fd *f, uint64_t upto);
 void ana_fd_free(struct ana_engine *e, struct ana_fd *f);
 void ana_fd_summarize(struct ana_engine *e, const struct ana_fd *f);

@@ -169,6 +169,36 @@ void ana_fd_reset(struct ana_engine *e, struct ana_fd *f)
 	f->tiny_len = 0;
 }
 
+/* f, the entry of fd number ev->ret, is a new incarnation made by s (open,
+ * socket, accept, dup...): its kind and role, a dup's facts from its source,
+ * and facts that were waiting for it. */
+void ana_fd_created(struct ana_engine *e, struct ana_fd *f, uint32_t file,
+		    const struct ebt_event *ev, const struct ana_sys *s)
+{
+	uint64_t end = ev->enter_ns + ev->duration_ns;
+	struct ana_fd *src;
+
+	if (f->syscalls || f->kind)
+		ana_fd_reset(e, f);	/* an older incarnation whose close we missed */
+	f->open_ts = end;
+	f->kind = s->new_fd_kind;
+	if (s->is_accept)
+		f->role = ANA_ROLE_SERVER;
+	if (s->is_dup && ev->arg0 <= INT32_MAX) {
+		src = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, false);
+		if (src) {
+			f->kind = src->kind;
+			f->role = src->role;
+			if (src->path)
+				f->path = ana_strndup(src->path, strlen(src->path));
+			if (src->peer)
+				f->peer = ana_strndup(src->peer, strlen(src->peer));
+		}
+	}
+	if (f->npend && end >= f->pend[0].ts)
+		ana_fd_apply_pending(e, f, end);
+}
+
 /* A closed fd stays in the map, empty, for the next use of its number
  * (numbers are reused at once); ana_fd_purge() drops such entries when the
  * map is full. */

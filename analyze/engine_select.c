@@ -46,34 +46,18 @@ void ana_sys_select(const struct ana_opts *o, struct ana_sys *s)
 	s->excluded = true;	/* not every event: ana_event_selected() decides */
 }
 
-/* A new fd from a left-out event: a new incarnation of its number, of the
- * syscall's kind (a dup's: its source's). */
+/* A new fd from a left-out event: a new incarnation of its number, as a
+ * kept event would make it. */
 static void learn_new_fd(struct ana_engine *e, uint32_t file, const struct ebt_event *ev,
 			 const struct ana_sys *s)
 {
-	struct ana_fd *f, *src = NULL;
+	struct ana_fd *f;
 
 	if (ev->ret < 0 || ev->ret > INT32_MAX)
 		return;
 	f = ana_fd_get(e, file, ev->pid, (int32_t)ev->ret, true);
-	if (!f)
-		return;
-	if (f->syscalls || f->kind)
-		ana_fd_reset(e, f);
-	f->open_ts = ev->enter_ns + ev->duration_ns;
-	f->kind = s->new_fd_kind;
-	if (s->is_accept)
-		f->role = ANA_ROLE_SERVER;
-	if (s->is_dup && ev->arg0 <= INT32_MAX)
-		src = ana_fd_get(e, file, ev->pid, (int32_t)ev->arg0, false);
-	if (src) {
-		struct ebt_fd r = { .kind = src->kind };
-
-		r.path = ebt_str_c(src->path ? src->path : "");
-		r.peer = ebt_str_c(src->peer ? src->peer : "");
-		ana_fd_set_info(e, f, &r);
-		f->role = src->role;
-	}
+	if (f)
+		ana_fd_created(e, f, file, ev, s);
 }
 
 /* What the left-out event ev tells about its fds, as on_event() learns it. */
