@@ -134,9 +134,11 @@ void ebt_enc_sort(struct ebt_enc *e, const struct ebt_event *ev, uint32_t n)
 	}
 }
 
-uint32_t ebt_enc_order(const struct ebt_enc *e, uint32_t i)
+void ebt_enc_gather(const struct ebt_enc *e, const struct ebt_event *ev, uint32_t n,
+		    struct ebt_event *out)
 {
-	return e->sort[i].idx;
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = ev[e->sort[i].idx];
 }
 
 static inline uint32_t mix64(uint64_t h)

@@ -210,8 +210,9 @@ void ebt_enc_free(struct ebt_enc *e);
  */
 void ebt_enc_sort(struct ebt_enc *e, const struct ebt_event *ev, uint32_t n);
 
-/* Index in ev of the i-th event in exit order after ebt_enc_sort(). */
-uint32_t ebt_enc_order(const struct ebt_enc *e, uint32_t i);
+/* After ebt_enc_sort(e, ev, n): copies ev[0..n) into out in exit order. */
+void ebt_enc_gather(const struct ebt_enc *e, const struct ebt_event *ev, uint32_t n,
+		    struct ebt_event *out);
 
 /*
  * Encodes the sorted events [from, from + n), n <= EBT_ENCODE_MAX_EVENTS,

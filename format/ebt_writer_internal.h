@@ -58,8 +58,9 @@ struct ebt_writer {
 	uint64_t ts_lo, ts_hi;
 	struct ebt_buf index;		/* FOOTER entries */
 	bool index_full;
-	/* reorder_ms: events held back for the next buffer, sorted, and the
-	 * merge of them with a new buffer (chunk_events each, 2x for merge) */
+	/* reorder_ms: merged holds the events held back for the next buffer
+	 * (sorted, at its front) and then the next buffer (2 x chunk_events);
+	 * held is the merge's scratch (chunk_events) */
 	struct ebt_event *held, *merged;
 	uint32_t held_n;
 	uint64_t hold_ns;

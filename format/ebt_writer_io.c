@@ -215,39 +215,83 @@ static void write_run(struct ebt_writer *w, const struct ebt_event *ev, uint32_t
 	}
 }
 
+/* First index in m[lo, hi) whose exit is > x (after: ties stay before). */
+static uint32_t upper_bound(const struct ebt_event *m, uint32_t lo, uint32_t hi, uint64_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (exit_of(&m[mid]) > x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* First index in m[lo, hi) whose exit is >= x. */
+static uint32_t lower_bound(const struct ebt_event *m, uint32_t lo, uint32_t hi, uint64_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (exit_of(&m[mid]) >= x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /*
- * reorder_ms: merges the held events with the new buffer (stable: held ones
- * first on ties), writes what is older than the newest exit minus hold_ns
- * and holds the rest (at most chunk_events) for the next buffer.
+ * m[0, h) and m[h, h + n) are each sorted by exit: merges them in place,
+ * the first run first on ties. Only the overlap moves (late events are few
+ * and near the boundary); tmp holds at least h events.
+ */
+static void merge_runs(struct ebt_event *m, uint32_t h, uint32_t n, struct ebt_event *tmp)
+{
+	uint32_t p, q, i, j, out, na;
+
+	if (!h || !n || exit_of(&m[h - 1]) <= exit_of(&m[h]))
+		return;
+	p = upper_bound(m, 0, h, exit_of(&m[h]));	/* first of run 1 that moves */
+	q = lower_bound(m, h, h + n, exit_of(&m[h - 1]));	/* run 2 before q moves */
+	na = h - p;
+	memcpy(tmp, m + p, sizeof(*tmp) * na);
+	for (i = 0, j = h, out = p; i < na && j < q; out++) {
+		if (exit_of(&tmp[i]) <= exit_of(&m[j]))
+			m[out] = tmp[i++];
+		else
+			m[out] = m[j++];
+	}
+	while (i < na)		/* run 2's rest (j..q) is already in place */
+		m[out++] = tmp[i++];
+}
+
+/*
+ * reorder_ms: the held events wait at the front of w->merged. The new
+ * buffer goes after them in exit order and the two runs are merged; what
+ * is older than the newest exit minus hold_ns is written, the rest (at
+ * most chunk_events) moves to the front for the next buffer.
  */
 static void run_held(struct ebt_writer *w, const struct ebt_event *ev, uint32_t n)
 {
-	uint32_t i = 0, k = 0, total = 0, keep, cut;
+	uint32_t total = w->held_n + n, keep, cut;
 	uint64_t limit;
 
 	ebt_enc_sort(w->enc, ev, n);
-	while (i < w->held_n || k < n) {
-		const struct ebt_event *next = k < n ? &ev[ebt_enc_order(w->enc, k)] : NULL;
-
-		if (i < w->held_n && (!next || exit_of(&w->held[i]) <= exit_of(next))) {
-			w->merged[total++] = w->held[i++];
-		} else {
-			w->merged[total++] = *next;
-			k++;
-		}
-	}
+	ebt_enc_gather(w->enc, ev, n, w->merged + w->held_n);
+	merge_runs(w->merged, w->held_n, n, w->held);
 	limit = total ? exit_of(&w->merged[total - 1]) : 0;
 	limit = limit > w->hold_ns ? limit - w->hold_ns : 0;
-	cut = total;
-	while (cut > 0 && exit_of(&w->merged[cut - 1]) > limit)
-		cut--;
+	cut = upper_bound(w->merged, 0, total, limit);
 	keep = total - cut;
 	if (keep > w->o.chunk_events) {		/* faster than chunk_events per hold */
 		keep = w->o.chunk_events;
 		cut = total - keep;
 	}
 	write_run(w, w->merged, cut);
-	memcpy(w->held, w->merged + cut, sizeof(*w->held) * keep);
+	memmove(w->merged, w->merged + cut, sizeof(*w->merged) * keep);
 	w->held_n = keep;
 	atomic_store(&w->st_held, keep);
 }
@@ -255,7 +299,7 @@ static void run_held(struct ebt_writer *w, const struct ebt_event *ev, uint32_t 
 /* Writes every held event (idle writer, or close). */
 static void release_held(struct ebt_writer *w)
 {
-	write_run(w, w->held, w->held_n);
+	write_run(w, w->merged, w->held_n);
 	w->held_n = 0;
 	atomic_store(&w->st_held, 0);
 }
