@@ -214,3 +214,41 @@ Test(format_reorder, window_over_a_minute_is_refused)
 
 	cr_assert_eq(ebt_writer_open(fmt_path(dir, "bad.ebt"), &o, &w), -EINVAL);
 }
+
+/* Equal exit times across the held events and the next buffer keep their
+ * arrival order (the format's tie rule), late ones included. */
+Test(format_reorder, ties_keep_arrival_order_across_buffers)
+{
+	struct ebt_writer_opts o = { .chunk_events = 97, .reorder_ms = 50, .inline_io = true };
+	size_t n = 1000;
+	struct ebt_event *ev = calloc(n, sizeof(*ev)), *want = calloc(n, sizeof(*want));
+	struct fmt_read r;
+	size_t k = 0;
+
+	cr_assert(ev && want);
+	fmt_gen_events(ev, n, 5);
+	for (size_t i = 0; i < n; i++) {
+		/* 10 events per millisecond share one exit; every 7th arrives
+		 * three groups late, every 11th two */
+		uint64_t late = i < 30 ? 0 : i % 7 == 0 ? 3 : i % 11 == 0 ? 2 : 0;
+		uint64_t group = i / 10 - late;
+
+		ev[i].duration_ns = 1000;
+		ev[i].enter_ns = 1000000000ull + group * 1000000ull - 1000;
+		ev[i].tid = (uint32_t)i;	/* arrival index, to check the order */
+	}
+	for (uint64_t g = 0; g <= n / 10; g++)	/* the truth: by exit, then arrival */
+		for (size_t i = 0; i < n; i++)
+			if ((ev[i].enter_ns + 1000 - 1000000000ull) / 1000000ull == g)
+				want[k++] = ev[i];
+	cr_assert_eq(k, n);
+	write_all(fmt_path(dir, "ties.ebt"), ev, n, &o);
+	fmt_read_file(fmt_path(dir, "ties.ebt"), &r);
+	cr_assert_eq(r.n_events, n);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(r.events[i].tid, want[i].tid, "event %zu: arrival %u, want %u", i,
+			     r.events[i].tid, want[i].tid);
+	fmt_read_free(&r);
+	free(ev);
+	free(want);
+}
