@@ -34,7 +34,8 @@ struct syscall_event {
 					 * pipe, pipe2, socketpair that succeeded: the
 					 * two new fds, fd[0] | fd[1] << 32 */
 	__u32 tgid, tid;
-	__u32 nr, cpu;			/* nr is the arch's syscall number */
+	__u32 nr, cpu;			/* nr is the arch's syscall number, with
+					 * SYSCALL_NR_COMPAT for a compat one */
 };
 _Static_assert(sizeof(struct syscall_event) == 48, "syscall_event layout changed");
 
@@ -166,6 +167,10 @@ _Static_assert(!BATCH_SIZE_OK(sizeof(struct task_event)) &&
 #define FDK_SOCKET	0x1
 #define FDK_FIFO	0x2
 #define FDK_OTHER	0x4
+
+/* syscall_event.nr: a 32-bit compat syscall (int $0x80, a 32-bit program),
+ * numbered in the compat (i386) table. */
+#define SYSCALL_NR_COMPAT	0x40000000u
 
 /* Syscall allowlist: a bitmap over syscall numbers. */
 #define SYSCALL_MAX_NR		1024

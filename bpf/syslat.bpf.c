@@ -277,14 +277,35 @@ static __always_inline int kept_by_fd(struct bpf_raw_tracepoint_args *ctx, long 
 	return fd_kind((int)fd) & cfg_fd_kinds;
 }
 
+/* A 32-bit syscall (int $0x80 or a 32-bit program): its number is in the
+ * compat table, so no native rule applies to it (TS_COMPAT, x86 only). */
+static __always_inline bool compat_syscall(struct task_struct *task)
+{
+#ifdef __TARGET_ARCH_x86
+	return task->thread_info.status & 0x0002;	/* TS_COMPAT */
+#else
+	return false;
+#endif
+}
+
 static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, const bool fast)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	long nr = (long)ctx->args[1];
 	struct inflight_val *in;
 
-	in = thread_slot(bpf_get_current_task_btf());
+	in = thread_slot(task);
 	if (!in)
 		return 0;
+	if (compat_syscall(task)) {
+		/* recorded whole (no native allowlist, argument or fd rule) */
+		if (in->state == TGID_PENDING || cfg_filter_syscalls)
+			return 0;
+		in->arg0 = 0;
+		in->nr = (__u32)nr | SYSCALL_NR_COMPAT;
+		in->enter_ns = bpf_ktime_get_boot_ns();
+		return 0;
+	}
 	if (in->state == TGID_PENDING && nr != cfg_nr_execve && nr != cfg_nr_execveat)
 		return 0;
 	if (cfg_filter_syscalls && !syscall_allowed(nr) && !kept_by_fd(ctx, nr, fast))

@@ -166,6 +166,19 @@ const char *const *syscalls_native(unsigned int *count, const char **abi)
 #endif
 }
 
+const char *const *syscalls_compat(unsigned int *count, const char **abi)
+{
+#if defined(__x86_64__)
+	*count = syscalls_i386_count;
+	*abi = "i386";
+	return syscalls_i386;
+#else
+	*count = 0;
+	*abi = "";
+	return NULL;
+#endif
+}
+
 const char *syscalls_name(const char *const *table, unsigned int count,
 			  unsigned int nr)
 {

@@ -13,6 +13,8 @@ extern const char *const syscalls_x86_64[];
 extern const unsigned int syscalls_x86_64_count;
 extern const char *const syscalls_generic[];	/* aarch64, riscv64, ... */
 extern const unsigned int syscalls_generic_count;
+extern const char *const syscalls_i386[];	/* x86_64's compat table */
+extern const unsigned int syscalls_i386_count;
 
 enum syscall_category {
 	SC_FILE = 0,	/* file I/O */
@@ -31,6 +33,10 @@ enum syscall_category {
 /* The table of the machine this was built for, and its abi name
  * ("x86_64", "aarch64", ...). */
 const char *const *syscalls_native(unsigned int *count, const char **abi);
+
+/* The table of this architecture's 32-bit compat syscalls (i386 on x86_64),
+ * or NULL where none is built in. */
+const char *const *syscalls_compat(unsigned int *count, const char **abi);
 
 /* Name of nr in a table, or NULL when out of range or a hole. */
 const char *syscalls_name(const char *const *table, unsigned int count,

@@ -91,10 +91,21 @@ void rec_event_from_wire(const struct syscall_event *in, struct ebt_event *out)
 	out->arg0 = in->arg0;
 	out->pid = in->tgid;
 	out->tid = in->tid;
-	out->nr = in->nr;
+	out->nr = in->nr & ~SYSCALL_NR_COMPAT;
 	out->cpu = in->cpu;
 	out->stack_id = 0;
-	out->flags = 0;
+	out->flags = in->nr & SYSCALL_NR_COMPAT ? EBT_EV_COMPAT : 0;
+}
+
+/* The first compat syscall brings the compat table's names into the trace
+ * (before the events chunk that holds it). */
+static void compat_seen(struct rec_drain *d)
+{
+	if (d->compat_table)
+		return;
+	d->compat_table = true;
+	if (rec_meta_compat_table(d->w))
+		d->cnt.fd_missed++;	/* names missing: the analyzer numbers them */
 }
 
 static int in_mask(const uint64_t *mask, uint32_t nr)
@@ -259,6 +270,8 @@ static void batch_sample(struct rec_drain *d, const struct event_batch *b, uint3
 		return;
 	}
 	for (i = 0; i < n; i++) {
+		if (b->ev[i].nr & SYSCALL_NR_COMPAT)
+			compat_seen(d);
 		rec_event_from_wire(&b->ev[i], &ev);
 		if (ebt_writer_append(d->w, &ev))
 			d->cnt.writer_drops++;

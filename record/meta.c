@@ -135,15 +135,14 @@ static int recorder_info(struct ebt_writer *w, const struct rec_opts *o, const c
 	return err;
 }
 
-static int syscall_table(struct ebt_writer *w)
+static int syscall_table(struct ebt_writer *w, const char *const *table, unsigned int count,
+			 const char *abi)
 {
-	const char *const *table;
 	struct ebt_record r;
-	unsigned int count, nr;
-	const char *abi, *name;
+	const char *name;
+	unsigned int nr;
 	int err = 0;
 
-	table = syscalls_native(&count, &abi);
 	for (nr = 0; nr < count && !err; nr++) {
 		name = syscalls_name(table, count, nr);
 		if (!name)
@@ -158,18 +157,29 @@ static int syscall_table(struct ebt_writer *w)
 	return err;
 }
 
+int rec_meta_compat_table(struct ebt_writer *w)
+{
+	const char *const *table;
+	unsigned int count;
+	const char *abi;
+
+	table = syscalls_compat(&count, &abi);
+	return table ? syscall_table(w, table, count, abi) : -ENOENT;
+}
+
 int rec_meta_header(struct ebt_writer *w, const struct rec_opts *o)
 {
+	const char *const *table;
 	const char *abi;
 	unsigned int count;
 	int err;
 
-	syscalls_native(&count, &abi);
+	table = syscalls_native(&count, &abi);
 	err = host_info(w);
 	if (!err)
 		err = recorder_info(w, o, abi);
 	if (!err)
-		err = syscall_table(w);
+		err = syscall_table(w, table, count, abi);
 	if (!err)
 		err = rec_meta_clock(w);
 	return err;
@@ -220,9 +230,8 @@ int rec_meta_snapshot_fds(struct ebt_writer *w, uint32_t pid, uint64_t ts_ns,
 void rec_meta_warn_elf32(uint32_t pid)
 {
 	if (rec_proc_elf32(pid))
-		log_warn("process %u runs a 32-bit program: its syscalls are recorded with "
-			 "compat (i386) numbers, which the trace names with the native table",
-			 pid);
+		log_info("process %u runs a 32-bit program: its syscalls are recorded as "
+			 "compat syscalls, named with the i386 table", pid);
 }
 
 int rec_meta_snapshot(struct ebt_writer *w, uint32_t pid, uint32_t task_kind,

@@ -171,6 +171,10 @@ uint64_t rec_now_ns(int clock_id);
 
 /* FILE_INFO, SYSCALL table and a CLOCK record. */
 int rec_meta_header(struct ebt_writer *w, const struct rec_opts *o);
+
+/* The compat (32-bit) syscall table's records, abi "i386": written once, at
+ * the first compat syscall. 0 or -errno (-ENOENT: no compat table here). */
+int rec_meta_compat_table(struct ebt_writer *w);
 int rec_meta_clock(struct ebt_writer *w);
 
 /* TASK snapshot of pid and all its threads, and its FD snapshot. */
@@ -267,6 +271,7 @@ struct rec_drain {
 	uint64_t fd_pipe_mask[SYSCALL_ALLOW_WORDS];	/* of which pipes */
 	int32_t nr_close;
 	int32_t nr_accept, nr_accept4;
+	bool compat_table;	/* the compat table's records are written */
 	struct task_event *taskq;
 	size_t task_head, task_tail;
 	struct rec_fd_req *fdq;

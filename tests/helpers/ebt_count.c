@@ -4,6 +4,7 @@
  * ebpf-analyze. One "key value" line each, sorted:
  *   events N, lost N, truncated 0|1, footer 0|1, damaged N
  *   sys NAME COUNT            syscall events by name
+ *   sys32 NAME COUNT          compat (32-bit) syscall events, i386 names
  *   sysfd NAME FD COUNT       for syscalls whose first argument is an fd
  *   task KIND COUNT           TASK records by kind
  *   fd KIND COUNT             FD records by fd kind
@@ -30,6 +31,7 @@
 struct counts {
 	char *names[MAX_NR];
 	uint64_t sys[MAX_NR];
+	uint64_t sys32[MAX_NR];		/* compat (32-bit) syscalls */
 	uint64_t sysfd[MAX_NR][MAX_FD];	/* 8 MiB, touched sparsely */
 	uint64_t task[8];
 	uint64_t fd[16];
@@ -101,6 +103,11 @@ static void on_event(struct counts *c, const struct ebt_event *e)
 	if (e->nr >= MAX_NR)
 		return;
 	check_order(c, e);
+	if (e->flags & EBT_EV_COMPAT) {
+		c->sys32[e->nr]++;
+		add_pid(c, e->pid);
+		return;
+	}
 	c->sys[e->nr]++;
 	if (e->arg0 < MAX_FD)
 		c->sysfd[e->nr][e->arg0]++;
@@ -134,6 +141,17 @@ static void print_counts(struct counts *c)
 		for (fd = 0; fd < MAX_FD; fd++)
 			if (c->sysfd[nr][fd])
 				printf("sysfd %s %u %" PRIu64 "\n", name, fd, c->sysfd[nr][fd]);
+	}
+	for (nr = 0; nr < MAX_NR; nr++) {
+		const char *const *table32;
+		unsigned int count32;
+		const char *abi32;
+
+		if (!c->sys32[nr])
+			continue;
+		table32 = syscalls_compat(&count32, &abi32);
+		name = table32 ? syscalls_name(table32, count32, nr) : NULL;
+		printf("sys32 %s %" PRIu64 "\n", name ? name : "?", c->sys32[nr]);
 	}
 	for (nr = 1; nr < 8; nr++)
 		if (c->task[nr])

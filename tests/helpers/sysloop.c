@@ -2,7 +2,7 @@
 /*
  * A program with known syscall counts, for recorder tests and benchmarks.
  *
- *   sysloop [-n N] [-r M] [-t THREADS] [-f FORKS] [-w] [-x CODE]
+ *   sysloop [-n N] [-r M] [-t THREADS] [-f FORKS] [-w] [-x CODE] [-c N32]
  *
  * Every worker (the main thread, or each of THREADS threads, or each of
  * FORKS child processes) calls getppid() N times and does M 1-byte
@@ -10,7 +10,8 @@
  * "ready PID" and waits for SIGUSR1. At the end it prints the totals it made:
  * "getppid N", "rw_write FD COUNT" / "rw_read FD COUNT" per pipe (fds 100
  * and up), and exits
- * with CODE.
+ * with CODE. -c N32 then makes N32 getpid calls through int $0x80 (x86_64:
+ * compat syscalls, i386 number 20) and prints "compat_getpid N32".
  */
 #include <errno.h>
 #include <pthread.h>
@@ -114,13 +115,32 @@ static int run_threads(struct worker *ws, int threads)
 	return 0;
 }
 
+/* N getpid calls through the 32-bit entry (int $0x80, i386 number 20): the
+ * kernel sees compat syscalls in a 64-bit process. */
+static int compat_getpid(long n)
+{
+#if defined(__x86_64__)
+	for (long i = 0; i < n; i++) {
+		long r;
+
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+		if (r != getpid())
+			return -1;
+	}
+	printf("compat_getpid %ld\n", n);
+	return 0;
+#else
+	return n ? -1 : 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
-	long n = 0, m = 0;
+	long n = 0, m = 0, c32 = 0;
 	int threads = 0, forks = 0, wait = 0, code = 0, opt, count, i, err;
 	struct worker ws[256];
 
-	while ((opt = getopt(argc, argv, "n:r:t:f:wx:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:t:f:wx:c:")) != -1) {
 		switch (opt) {
 		case 'n': n = atol(optarg); break;
 		case 'r': m = atol(optarg); break;
@@ -128,8 +148,10 @@ int main(int argc, char **argv)
 		case 'f': forks = atoi(optarg); break;
 		case 'w': wait = 1; break;
 		case 'x': code = atoi(optarg); break;
+		case 'c': c32 = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: sysloop [-n N] [-r M] [-t T] [-f F] [-w] [-x CODE]\n");
+			fprintf(stderr, "usage: sysloop [-n N] [-r M] [-t T] [-f F] [-w] [-x CODE]"
+				" [-c N]\n");
 			return 2;
 		}
 	}
@@ -160,5 +182,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	report(ws, count, n);
+	if (c32 && compat_getpid(c32)) {
+		fprintf(stderr, "sysloop: int $0x80 getpid failed\n");
+		return 1;
+	}
 	return code;
 }

@@ -59,3 +59,21 @@ Test(common_syscalls, category_by_descriptor)
 	cr_expect(!syscalls_category_by_fd("fsync"));
 	cr_expect(!syscalls_category_by_fd(NULL));
 }
+
+Test(common_syscalls, compat_table_is_i386_on_x86_64)
+{
+	const char *const *t;
+	unsigned int count;
+	const char *abi;
+
+	t = syscalls_compat(&count, &abi);
+#if defined(__x86_64__)
+	cr_assert_not_null(t);
+	cr_expect_str_eq(abi, "i386");
+	cr_expect_str_eq(syscalls_name(t, count, 20), "getpid");
+	cr_expect_str_eq(syscalls_name(t, count, 3), "read");
+	cr_expect_str_eq(syscalls_name(t, count, 102), "socketcall");
+#else
+	cr_expect_null(t);
+#endif
+}
