@@ -398,21 +398,33 @@ static __always_inline int emit_with_stack(struct bpf_raw_tracepoint_args *ctx,
 	return 0;
 }
 
-/* connect() that succeeded or is in progress: its address travels along. */
-static __always_inline int emit_connect(struct inflight_val *in, __u64 start, __u64 now,
-					__s64 ret)
+/* A connect_event for connect() or accept(), the syscall filled in and the
+ * address zeroed (this CPU's batch is sent first), or NULL (counted). */
+static __always_inline struct connect_event *addr_event(struct inflight_val *in, __u64 start,
+							 __u64 now, __s64 ret)
 {
 	struct connect_event *ce;
-	__u32 len = in->arg2;
 
 	batch_flush_here();
 	ce = bpf_ringbuf_reserve(&events, sizeof(*ce), 0);
 	if (!ce) {
 		count_drop(DROP_SYSCALL);
-		return 0;
+		return NULL;
 	}
 	fill_event(&ce->ev, in, start, now, ret);
 	__builtin_memset(ce->addr, 0, sizeof(ce->addr));
+	return ce;
+}
+
+/* connect() that succeeded or is in progress: its address travels along. */
+static __always_inline int emit_connect(struct inflight_val *in, __u64 start, __u64 now,
+					__s64 ret)
+{
+	struct connect_event *ce = addr_event(in, start, now, ret);
+	__u32 len = in->arg2;
+
+	if (!ce)
+		return 0;
 	if (len > CONNECT_ADDR_LEN)
 		len = CONNECT_ADDR_LEN;
 	if (len < 2 || bpf_probe_read_user(ce->addr, len & 31, (const void *)in->arg1))
@@ -501,16 +513,10 @@ static __always_inline int early_exit(struct bpf_raw_tracepoint_args *ctx, __s64
 static __always_inline int emit_accept(struct inflight_val *in, __u64 start, __u64 now,
 				       __s64 ret)
 {
-	struct connect_event *ce;
+	struct connect_event *ce = addr_event(in, start, now, ret);
 
-	batch_flush_here();
-	ce = bpf_ringbuf_reserve(&events, sizeof(*ce), 0);
-	if (!ce) {
-		count_drop(DROP_SYSCALL);
+	if (!ce)
 		return 0;
-	}
-	fill_event(&ce->ev, in, start, now, ret);
-	__builtin_memset(ce->addr, 0, sizeof(ce->addr));
 	ce->addr_len = accepted_peer((int)ret, ce->addr);
 	submit(ce);
 	return 0;

@@ -167,3 +167,17 @@ void fmt_spit(const char *path, const uint8_t *p, size_t len)
 	cr_assert_eq(fwrite(p, 1, len, f), len);
 	cr_assert_eq(fclose(f), 0);
 }
+
+void fmt_write_events(const char *path, const struct ebt_event *ev, size_t n,
+		      const struct ebt_writer_opts *o)
+{
+	struct ebt_writer_stats st;
+	struct ebt_writer *w = NULL;
+
+	cr_assert_eq(ebt_writer_open(path, o, &w), 0);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(ebt_writer_append(w, &ev[i]), 0, "append %zu", i);
+	cr_assert_eq(ebt_writer_close(w, &st), 0);
+	cr_assert_eq(st.events, n);
+	cr_assert_eq(st.dropped, 0);
+}

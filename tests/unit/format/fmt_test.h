@@ -38,6 +38,10 @@ struct fmt_read {
 	struct ebt_info info;
 };
 
+/* Writes ev[0..n) to path with opts o, asserting that every event is kept. */
+void fmt_write_events(const char *path, const struct ebt_event *ev, size_t n,
+		      const struct ebt_writer_opts *o);
+
 /* Reads a whole file (not follow mode); free with fmt_read_free. */
 void fmt_read_file(const char *path, struct fmt_read *out);
 void fmt_read_free(struct fmt_read *r);

@@ -78,19 +78,6 @@ static struct ebt_event *late_events(size_t n, uint64_t max_late_ns, struct ebt_
 	return out;
 }
 
-static void write_all(const char *path, const struct ebt_event *ev, size_t n,
-		      const struct ebt_writer_opts *o)
-{
-	struct ebt_writer_stats st;
-	struct ebt_writer *w = NULL;
-
-	cr_assert_eq(ebt_writer_open(path, o, &w), 0);
-	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(ebt_writer_append(w, &ev[i]), 0, "append %zu", i);
-	cr_assert_eq(ebt_writer_close(w, &st), 0);
-	cr_assert_eq(st.events, n);
-}
-
 /* Events that exit before an event earlier in the file. */
 static size_t backwards(const struct fmt_read *r)
 {
@@ -126,12 +113,12 @@ Test(format_reorder, events_late_within_the_window_come_out_in_exit_order)
 		struct ebt_writer_opts plain = { .chunk_events = 1000, .pool_chunks = 64,
 						 .inline_io = inline_io, .overwrite = true };
 
-		write_all(fmt_path(dir, "plain.ebt"), ev, n, &plain);
+		fmt_write_events(fmt_path(dir, "plain.ebt"), ev, n, &plain);
 		fmt_read_file(fmt_path(dir, "plain.ebt"), &r);
 		cr_assert_gt(backwards(&r), 0, "without a window the chunks overlap");
 		fmt_read_free(&r);
 
-		write_all(fmt_path(dir, "w.ebt"), ev, n, &o);
+		fmt_write_events(fmt_path(dir, "w.ebt"), ev, n, &o);
 		fmt_read_file(fmt_path(dir, "w.ebt"), &r);
 		cr_assert_eq(backwards(&r), 0, "inline_io=%d", inline_io);
 		cr_assert_gt(r.n_ev_chunks, 40, "still chunked: %zu", r.n_ev_chunks);
@@ -151,7 +138,7 @@ Test(format_reorder, events_later_than_the_window_are_kept_not_lost)
 
 	cr_assert_not_null(want);
 	ev = late_events(n, 30000000, want);	/* up to 30 ms late, 1 ms window */
-	write_all(fmt_path(dir, "late.ebt"), ev, n, &o);
+	fmt_write_events(fmt_path(dir, "late.ebt"), ev, n, &o);
 	fmt_read_file(fmt_path(dir, "late.ebt"), &r);
 	cr_assert_gt(backwards(&r), 0);
 	same_events(&r, want, n);
@@ -171,7 +158,7 @@ Test(format_reorder, faster_than_a_chunk_per_window_holds_at_most_a_chunk)
 
 	cr_assert_not_null(want);
 	ev = late_events(n, 100000, want);
-	write_all(fmt_path(dir, "cap.ebt"), ev, n, &o);
+	fmt_write_events(fmt_path(dir, "cap.ebt"), ev, n, &o);
 	fmt_read_file(fmt_path(dir, "cap.ebt"), &r);
 	cr_assert_eq(backwards(&r), 0);
 	cr_assert_geq(r.n_ev_chunks, 15);
@@ -242,7 +229,7 @@ Test(format_reorder, ties_keep_arrival_order_across_buffers)
 			if ((ev[i].enter_ns + 1000 - 1000000000ull) / 1000000ull == g)
 				want[k++] = ev[i];
 	cr_assert_eq(k, n);
-	write_all(fmt_path(dir, "ties.ebt"), ev, n, &o);
+	fmt_write_events(fmt_path(dir, "ties.ebt"), ev, n, &o);
 	fmt_read_file(fmt_path(dir, "ties.ebt"), &r);
 	cr_assert_eq(r.n_events, n);
 	for (size_t i = 0; i < n; i++)

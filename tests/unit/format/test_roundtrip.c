@@ -21,20 +21,6 @@ static void teardown(void)
 
 TestSuite(format_roundtrip, .init = setup, .fini = teardown);
 
-static void write_events(const char *path, const struct ebt_event *ev, size_t n,
-			 const struct ebt_writer_opts *o)
-{
-	struct ebt_writer_stats st;
-	struct ebt_writer *w = NULL;
-
-	cr_assert_eq(ebt_writer_open(path, o, &w), 0);
-	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(ebt_writer_append(w, &ev[i]), 0, "append %zu", i);
-	cr_assert_eq(ebt_writer_close(w, &st), 0);
-	cr_assert_eq(st.events, n);
-	cr_assert_eq(st.dropped, 0);
-}
-
 Test(format_roundtrip, two_million_events_threaded_exact)
 {
 	size_t n = 2000000;
@@ -46,7 +32,7 @@ Test(format_roundtrip, two_million_events_threaded_exact)
 	cr_assert_not_null(ev);
 	fmt_gen_events(ev, n, 42);
 	path = fmt_path(dir, "big.ebt");
-	write_events(path, ev, n, &o);
+	fmt_write_events(path, ev, n, &o);
 	fmt_read_file(fmt_path(dir, "big.ebt"), &r);
 	cr_assert_eq(r.open_err, 0);
 	cr_assert_eq(r.end, 0);
@@ -103,7 +89,7 @@ Test(format_roundtrip, extreme_values_survive_and_come_back_in_exit_order)
 	ev[1].ret = INT64_MAX;
 	ev[2].enter_ns = UINT64_MAX;
 	ev[2].duration_ns = UINT64_MAX;	/* exit wraps */
-	write_events(fmt_path(dir, "x.ebt"), ev, n, &o);
+	fmt_write_events(fmt_path(dir, "x.ebt"), ev, n, &o);
 	fmt_read_file(fmt_path(dir, "x.ebt"), &r);
 	cr_assert_eq(r.n_events, n);
 	/* each chunk is sorted by (wrapped) exit time on its own */
@@ -131,7 +117,7 @@ Test(format_roundtrip, out_of_order_input_is_sorted_by_exit_time)
 		ev[i] = ev[i + 1];
 		ev[i + 1] = t;
 	}
-	write_events(fmt_path(dir, "o.ebt"), ev, 1000, &o);
+	fmt_write_events(fmt_path(dir, "o.ebt"), ev, 1000, &o);
 	fmt_read_file(fmt_path(dir, "o.ebt"), &r);
 	cr_assert_eq(r.n_events, 1000);
 	qsort(ev, 1000, sizeof(*ev), cmp_exit);
@@ -149,7 +135,7 @@ Test(format_roundtrip, huge_chunks_are_split_under_the_raw_cap)
 
 	cr_assert_not_null(ev);
 	fmt_gen_events(ev, n, 5);
-	write_events(fmt_path(dir, "h.ebt"), ev, n, &o);
+	fmt_write_events(fmt_path(dir, "h.ebt"), ev, n, &o);
 	fmt_read_file(fmt_path(dir, "h.ebt"), &r);
 	cr_assert_eq(r.n_events, n);
 	cr_assert_eq(r.n_ev_chunks, 4, "each 300000-event buffer becomes 2 chunks");
@@ -166,7 +152,7 @@ Test(format_roundtrip, inline_writer_with_a_single_buffer)
 	struct fmt_read r;
 
 	fmt_gen_events(ev, 5000, 12);
-	write_events(fmt_path(dir, "one.ebt"), ev, 5000, &o);
+	fmt_write_events(fmt_path(dir, "one.ebt"), ev, 5000, &o);
 	fmt_read_file(fmt_path(dir, "one.ebt"), &r);
 	cr_assert_eq(r.n_events, 5000);
 	for (size_t i = 0; i < 5000; i++)

@@ -121,87 +121,90 @@ static void drain(struct syslat *skel, struct ring_buffer *rb, struct seen *s)
 	cr_assert_eq(rec_bpf_take_batches(skel, n_cpus, on_sample, s), 0);
 }
 
-Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole,
-     .timeout = 30)
-{
-	struct seen s = { 0 };
+/* The programs loaded (one way of reading arguments), attached, and a
+ * spawn()ed child making n calls per round; traced: in the set from the
+ * start. */
+struct rig {
+	struct seen s;
 	struct ring_buffer *rb;
-	struct syslat *skel = NULL;
+	struct syslat *skel;
+	int go[2], done[2], rw[2];
+};
+
+static void rig_start(struct rig *r, enum rec_regs_read how, long n, bool traced)
+{
 	struct rec_opts o;
-	int go[2], done[2], rw[2], ws;
 
 	if (!can_bpf())
 		cr_skip_test("needs root with CAP_BPF and CAP_PERFMON");
+	memset(r, 0, sizeof(*r));
 	rec_opts_init(&o);
-	cr_assert_eq(rec_bpf_load(&o, &skel), 0);
-	s.pid = (uint32_t)spawn(go, done, rw, 1000);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &s, NULL);
-	cr_assert_not_null(rb);
-	cr_assert_eq(syslat__attach(skel), 0);
+	cr_assert_eq(rec_bpf_load_variant(&o, how, &r->skel), 0);
+	r->s.pid = (uint32_t)spawn(r->go, r->done, r->rw, n);
+	r->s.rfd = r->rw[0];
+	r->s.wfd = r->rw[1];
+	if (traced)
+		cr_assert_eq(rec_bpf_add_tgid(r->skel, r->s.pid, TGID_ACTIVE), 0);
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_sample, &r->s, NULL);
+	cr_assert_not_null(r->rb);
+	cr_assert_eq(syslat__attach(r->skel), 0);
+}
 
+static void rig_stop(struct rig *r)
+{
+	int ws;
+
+	close(r->go[1]);	/* the child reads EOF and exits */
+	cr_assert_eq(waitpid((pid_t)r->s.pid, &ws, 0), (pid_t)r->s.pid);
+	ring_buffer__free(r->rb);
+	syslat__destroy(r->skel);
+	close(r->go[0]);
+	close(r->done[0]);
+	close(r->done[1]);
+	close(r->rw[0]);
+	close(r->rw[1]);
+}
+
+Test(record_bpf, a_process_added_after_attach_is_traced_and_batches_arrive_whole,
+     .timeout = 30)
+{
+	struct rig r;
+
+	rig_start(&r, REC_REGS_AUTO, 1000, false);
 	/* untraced: its thread is remembered as such, nothing is recorded */
-	round_trip(go, done);
-	round_trip(go, done);
-	drain(skel, rb, &s);
-	cr_assert_eq(s.getppid, 0);
+	round_trip(r.go, r.done);
+	round_trip(r.go, r.done);
+	drain(r.skel, r.rb, &r.s);
+	cr_assert_eq(r.s.getppid, 0);
 
 	/* added now (as record/ does for children found after attaching) */
-	cr_assert_eq(rec_bpf_add_tgid(skel, s.pid, TGID_ACTIVE), 0);
-	round_trip(go, done);
-	round_trip(go, done);
-	drain(skel, rb, &s);
-	cr_assert_eq(s.getppid, 2000, "traced after being added: %llu getppid",
-		     (unsigned long long)s.getppid);
-	cr_assert_eq(s.other_pids, 0, "only the traced process is recorded");
-	cr_assert_eq(s.bad, 0);
-	cr_assert_lt(s.batches, 2000 / 4, "%llu samples for 2000 events: not batched",
-		     (unsigned long long)s.batches);
-
-	close(go[1]);
-	cr_assert_eq(waitpid((pid_t)s.pid, &ws, 0), (pid_t)s.pid);
-	ring_buffer__free(rb);
-	syslat__destroy(skel);
-	close(go[0]);
-	close(done[0]);
-	close(done[1]);
-	close(rw[0]);
-	close(rw[1]);
+	cr_assert_eq(rec_bpf_add_tgid(r.skel, r.s.pid, TGID_ACTIVE), 0);
+	round_trip(r.go, r.done);
+	round_trip(r.go, r.done);
+	drain(r.skel, r.rb, &r.s);
+	cr_assert_eq(r.s.getppid, 2000, "traced after being added: %llu getppid",
+		     (unsigned long long)r.s.getppid);
+	cr_assert_eq(r.s.other_pids, 0, "only the traced process is recorded");
+	cr_assert_eq(r.s.bad, 0);
+	cr_assert_lt(r.s.batches, 2000 / 4, "%llu samples for 2000 events: not batched",
+		     (unsigned long long)r.s.batches);
+	rig_stop(&r);
 }
 
 /* Both ways of reading syscall arguments give each read and write its fd. */
 static void fd_args(enum rec_regs_read how)
 {
-	struct seen s = { 0 };
-	struct ring_buffer *rb;
-	struct syslat *skel = NULL;
-	struct rec_opts o;
-	int go[2], done[2], rw[2], ws;
+	struct rig r;
 
-	if (!can_bpf())
-		cr_skip_test("needs root with CAP_BPF and CAP_PERFMON");
-	rec_opts_init(&o);
-	cr_assert_eq(rec_bpf_load_variant(&o, how, &skel), 0);
-	s.pid = (uint32_t)spawn(go, done, rw, 500);
-	s.rfd = rw[0];
-	s.wfd = rw[1];
-	cr_assert_eq(rec_bpf_add_tgid(skel, s.pid, TGID_ACTIVE), 0);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &s, NULL);
-	cr_assert_not_null(rb);
-	cr_assert_eq(syslat__attach(skel), 0);
-	round_trip(go, done);
-	drain(skel, rb, &s);
-	cr_assert_eq(s.getppid, 500);
-	cr_assert_eq(s.writes, 500, "writes on fd %d: %llu", s.wfd, (unsigned long long)s.writes);
-	cr_assert_eq(s.reads, 500, "reads on fd %d: %llu", s.rfd, (unsigned long long)s.reads);
-	close(go[1]);
-	cr_assert_eq(waitpid((pid_t)s.pid, &ws, 0), (pid_t)s.pid);
-	ring_buffer__free(rb);
-	syslat__destroy(skel);
-	close(go[0]);
-	close(done[0]);
-	close(done[1]);
-	close(rw[0]);
-	close(rw[1]);
+	rig_start(&r, how, 500, true);
+	round_trip(r.go, r.done);
+	drain(r.skel, r.rb, &r.s);
+	cr_assert_eq(r.s.getppid, 500);
+	cr_assert_eq(r.s.writes, 500, "writes on fd %d: %llu", r.s.wfd,
+		     (unsigned long long)r.s.writes);
+	cr_assert_eq(r.s.reads, 500, "reads on fd %d: %llu", r.s.rfd,
+		     (unsigned long long)r.s.reads);
+	rig_stop(&r);
 }
 
 Test(record_bpf, fd_arguments_through_bpf_rdonly_cast, .timeout = 30)
